@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Reminders.Clinics;
+using Reminders.Http;
+
+namespace Reminders.Functions;
+
+public sealed class ClinicFunctions(ApiAuthentication auth, ClinicDirectory clinics)
+{
+    [Function("PutClinic")]
+    public Task<IResult> PutClinic(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "clinics/{clinicId}")] HttpRequest request, string clinicId, CancellationToken ct) =>
+        ClinicsApi.PutClinic(request, clinicId, auth, clinics, ct);
+}

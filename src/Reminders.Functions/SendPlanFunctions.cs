@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Reminders.Http;
+using Reminders.Patients;
+using Reminders.Plan;
+
+namespace Reminders.Functions;
+
+public sealed class SendPlanFunctions(ApiAuthentication auth, PatientRecords records)
+{
+    [Function("GetSendPlan")]
+    public Task<IResult> GetSendPlan(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reminders")] HttpRequest request, CancellationToken ct) =>
+        SendPlanApi.GetSendPlan(request, auth, records, ct);
+}

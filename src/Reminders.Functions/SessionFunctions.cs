@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Reminders.Http;
+using Reminders.Sessions;
+
+namespace Reminders.Functions;
+
+public sealed class SessionFunctions(ApiAuthentication auth, SessionRegistration registration, TimeProvider time)
+{
+    [Function("RegisterSession")]
+    public Task<IResult> RegisterSession(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "sessions")] HttpRequest request, CancellationToken ct) =>
+        SessionsApi.RegisterSession(request, auth, registration, time, ct);
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Reminders.Http;
+using Reminders.Sweep;
+
+namespace Reminders.Functions;
+
+public sealed class SweepFunctions(ApiAuthentication auth, ReminderSweep sweep)
+{
+    /// <summary>
+    /// Hourly by default, so every time zone gets a run inside its send window. The host's blob lock keeps one
+    /// instance running it; a missed run is caught up by the next one, which sends everything still due.
+    /// </summary>
+    [Function("ReminderSweep")]
+    public Task RunOnSchedule([TimerTrigger("%ReminderSweepSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        sweep.RunAsync(ct);
+
+    [Function("RunSweep")]
+    public Task<IResult> RunSweep(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "sweeps")] HttpRequest request, CancellationToken ct) =>
+        SweepsApi.RunSweep(request, auth, sweep, ct);
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Reminders.Configuration;
+
+namespace Reminders.Server;
+
+public static class ReminderServer
+{
+    /// <summary>Builds the app; tests pass <paramref name="overrides"/> to swap services such as the clock.</summary>
+    public static WebApplication Create(string[] args, Action<IServiceCollection>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // Kestrel's own cap sits above the API's 64 KiB limit, which answers with a problem body first.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        overrides?.Invoke(builder.Services);
+        builder.Services.AddReminders(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));
+        builder.Services.AddHostedService<SweepScheduler>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapRemindersApi();
+        return app;
+    }
+}

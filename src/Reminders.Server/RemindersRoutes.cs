@@ -1,0 +1,25 @@
+using Reminders.Clinics;
+using Reminders.Health;
+using Reminders.Patients;
+using Reminders.Plan;
+using Reminders.Sessions;
+using Reminders.Sweep;
+
+namespace Reminders.Server;
+
+/// <summary>The route table: the same routes, methods and handlers as the Functions app's triggers.</summary>
+public static class RemindersRoutes
+{
+    public static void MapRemindersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic);
+        api.MapPost("/sessions", SessionsApi.RegisterSession);
+        api.MapGet("/patients/{patientId}", PatientsApi.GetPatient);
+        api.MapDelete("/patients/{patientId}/sessions/{sessionId}", PatientsApi.CancelSession);
+        api.MapDelete("/patients/{patientId}", PatientsApi.ErasePatient);
+        api.MapGet("/reminders", SendPlanApi.GetSendPlan);
+        api.MapPost("/sweeps", SweepsApi.RunSweep);
+        api.MapGet("/health", HealthApi.GetHealth);
+    }
+}

@@ -1,0 +1,27 @@
+using Reminders.Sweep;
+
+namespace Reminders.Server;
+
+/// <summary>Runs the sweep on <c>ReminderSweepSchedule</c>, the Server's stand-in for the Functions timer trigger.</summary>
+public sealed class SweepScheduler(SweepSchedule schedule, ReminderSweep sweep, TimeProvider time, ILogger<SweepScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation("Sweep schedule '{Schedule}' (UTC)", schedule.Text);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            if (schedule.NextAfter(now) is not { } next) return;
+            await Task.Delay(next - now, time, stoppingToken);
+            try
+            {
+                await sweep.RunAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failed run loses nothing: what it did not settle stays pending for the next one.
+                logger.LogError(e, "Scheduled sweep failed");
+            }
+        }
+    }
+}

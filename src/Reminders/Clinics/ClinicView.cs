@@ -1,0 +1,20 @@
+namespace Reminders.Clinics;
+
+/// <summary>A clinic as the API shows it; <see cref="ApiKey"/> only in the response that created the clinic.</summary>
+public sealed record ClinicView(
+    string ClinicId,
+    string Name,
+    string TimeZone,
+    string BookingUrl,
+    string? ReplyTo,
+    int ReliefDays,
+    int RemindDaysBefore,
+    string SendWindowStart,
+    string SendWindowEnd,
+    bool Paused,
+    string? ApiKey = null)
+{
+    public static ClinicView Of(Clinic c, string? apiKey = null) => new(
+        c.Id, c.Name, c.TimeZone.Id, c.BookingUrl.AbsoluteUri, c.ReplyTo, c.ReliefDays, c.RemindDaysBefore,
+        c.SendWindow.Start, c.SendWindow.End, c.Paused, apiKey);
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Reminders.Configuration;
+
+/// <summary>Settings under <c>Reminders</c> (environment: <c>Reminders__Name</c>).</summary>
+public sealed class RemindersOptions
+{
+    public const string Section = "Reminders";
+
+    /// <summary>Key for admin calls (<c>X-Admin-Key</c>). Empty: every admin call gets 401.</summary>
+    public string AdminKey { get; set; } = "";
+
+    /// <summary>False: sweeps decide and record skips and expiries, but send nothing and leave sendable reminders pending.</summary>
+    public bool SendingEnabled { get; set; } = true;
+
+    /// <summary>How long one sweep may claim new reminders; well under the Functions timeout (host.json: 10 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan SweepTimeBudget { get; set; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>How long a claim holds before another sweep may take the reminder over (a crashed sweep's claim).</summary>
+    [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Prefix of every table name; lets tests and several deployments share one account.</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
+    public string TablePrefix { get; set; } = "Reminders";
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Reminders.Clinics;
+using Reminders.Email;
+using Reminders.Http;
+using Reminders.Patients;
+using Reminders.Sessions;
+using Reminders.Storage;
+using Reminders.Sweep;
+
+namespace Reminders.Configuration;
+
+public static class RemindersServiceCollectionExtensions
+{
+    /// <summary>Everything both hosts share. Invalid settings stop start-up with a message naming the setting.</summary>
+    public static IServiceCollection AddReminders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RemindersOptions>().Bind(configuration.GetSection(RemindersOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => EmailAddresses.IsValid(o.SenderAddress), "Email:SenderAddress must be an email address.")
+            .ValidateOnStart();
+
+        // Built now, not lazily: a bad connection string should stop start-up, not the first request.
+        services.AddSingleton(StorageSettings.CreateTableServiceClient(configuration));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<ReminderTables>();
+        services.AddSingleton<ClinicDirectory>();
+        services.AddSingleton<ApiAuthentication>();
+        services.AddSingleton<PatientRecords>();
+        services.AddSingleton<SessionRegistration>();
+        services.AddSingleton<PatientAdministration>();
+        services.AddSingleton<ReminderEmailComposer>();
+        services.TryAddSingleton<IEmailSender, OutboxEmailSender>();
+        services.AddSingleton<DueReminderProcessor>();
+        services.AddSingleton<ReminderSweep>();
+        services.AddHostedService<StartupReport>();
+        return services;
+    }
+}

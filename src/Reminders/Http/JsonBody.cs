@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Reminders.Http;
+
+/// <summary>
+/// Reads a JSON request body with the API's own limits, so both hosts behave the same: the Functions host may
+/// accept bodies Kestrel would refuse, and a malformed body must be a 400 naming the field, never a 500.
+/// </summary>
+public static class JsonBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        // Web defaults read "90" as a number; a wrong type should be a 400 instead.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        AllowDuplicateProperties = false,
+    };
+
+    public readonly record struct Result<T>(T? Value, IResult? Error) where T : class;
+
+    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        if (!IsJson(request.ContentType))
+            return new(null, Problems.UnsupportedMediaType());
+        if (request.ContentLength > MaxBytes)
+            return new(null, Problems.TooLarge(MaxBytes));
+
+        // Read at most one byte past the limit: a chunked body has no Content-Length to check up front.
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+                return new(null, Problems.TooLarge(MaxBytes));
+        }
+
+        if (buffer.Length == 0)
+            return new(null, Problems.Invalid("body", "A JSON object is required."));
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options);
+            return value is null
+                ? new(null, Problems.Invalid("body", "A JSON object is required."))
+                : new(value, null);
+        }
+        catch (JsonException e)
+        {
+            return new(null, Problems.Invalid(FieldOf(e.Path), "Malformed JSON or a value of the wrong type."));
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media) &&
+        (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+         (media.SubTypeWithoutSuffix.HasValue && media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase) &&
+          media.Type.Equals("application", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>"$.reliefDays" → "reliefDays"; the root or an unknown path → "body".</summary>
+    private static string FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return "body";
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return string.IsNullOrEmpty(field) ? "body" : field;
+    }
+}

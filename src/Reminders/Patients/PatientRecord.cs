@@ -1,0 +1,9 @@
+namespace Reminders.Patients;
+
+/// <summary>Everything stored about one patient in one clinic, read in one single-partition range query.</summary>
+public sealed record PatientRecord(string ClinicId, string PatientId, PatientEntity? Patient, IReadOnlyList<SessionEntity> Sessions)
+{
+    public bool Exists => Patient is not null || Sessions.Count > 0;
+
+    public SessionEntity? Session(string sessionId) => Sessions.FirstOrDefault(s => s.SessionId == sessionId);
+}

@@ -1,0 +1,23 @@
+namespace Reminders.Plan;
+
+/// <summary>
+/// Where a reminder stands. Pending is the only state that changes; the rest are final and say why.
+/// A sweep's claim is not a status: a claimed reminder is still Pending until its outcome is recorded.
+/// </summary>
+public static class ReminderStatus
+{
+    public const string Pending = "Pending";
+    public const string Sent = "Sent";
+    public const string Skipped = "Skipped";
+    public const string Expired = "Expired";
+    public const string Failed = "Failed";
+}
+
+/// <summary>Why a reminder was skipped.</summary>
+public static class SkipReason
+{
+    /// <summary>The patient has a session with a later injection date: they already rebooked.</summary>
+    public const string Superseded = "Superseded";
+    /// <summary>The clinic cancelled the session (entered in error).</summary>
+    public const string Cancelled = "Cancelled";
+}

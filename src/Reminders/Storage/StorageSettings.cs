@@ -1,0 +1,49 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+
+namespace Reminders.Storage;
+
+/// <summary>
+/// Reads the storage account from <c>AzureWebJobsStorage</c>, the setting the Functions host itself uses:
+/// a connection string, or <c>AzureWebJobsStorage__tableServiceUri</c> for identity-based access.
+/// </summary>
+public static class StorageSettings
+{
+    public const string Name = "AzureWebJobsStorage";
+
+    public static TableServiceClient CreateTableServiceClient(IConfiguration configuration)
+    {
+        var connectionString = configuration[Name];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            try
+            {
+                return new TableServiceClient(connectionString, ClientOptions());
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw new InvalidOperationException($"Setting '{Name}' is not a valid storage connection string: {e.Message}", e);
+            }
+        }
+
+        var serviceUri = configuration[$"{Name}:tableServiceUri"];
+        if (!string.IsNullOrWhiteSpace(serviceUri))
+        {
+            if (!Uri.TryCreate(serviceUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+                throw new InvalidOperationException($"Setting '{Name}__tableServiceUri' must be an absolute https URL, got '{serviceUri}'.");
+            return new TableServiceClient(uri, new DefaultAzureCredential(), ClientOptions());
+        }
+
+        throw new InvalidOperationException(
+            $"Setting '{Name}' is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite) or '{Name}__tableServiceUri'.");
+    }
+
+    private static TableClientOptions ClientOptions()
+    {
+        var options = new TableClientOptions();
+        // Keep patient identifiers out of logs: the SDK logs $filter unredacted since 12.6.
+        options.Diagnostics.IsLoggingContentEnabled = false;
+        return options;
+    }
+}

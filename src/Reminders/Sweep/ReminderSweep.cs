@@ -1,0 +1,67 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Reminders.Clinics;
+using Reminders.Configuration;
+using Reminders.Plan;
+using Reminders.Storage;
+
+namespace Reminders.Sweep;
+
+/// <summary>
+/// Finds pending reminders that are due and settles each one. Safe to repeat, to crash part-way and to overlap
+/// with another run: each reminder is claimed with a conditional (ETag) write before it is sent.
+/// </summary>
+public sealed class ReminderSweep(
+    ReminderTables tables,
+    ClinicDirectory clinics,
+    DueReminderProcessor processor,
+    IOptions<RemindersOptions> options,
+    TimeProvider time,
+    ILogger<ReminderSweep> logger)
+{
+    public async Task<SweepResult> RunAsync(CancellationToken ct)
+    {
+        var runId = Guid.NewGuid().ToString("N")[..12];
+        var startedAt = time.GetUtcNow();
+        var deadline = startedAt + options.Value.SweepTimeBudget;
+        var tally = new SweepTally();
+        var stopSending = false;
+
+        await tables.EnsureCreatedAsync(ct);
+        var allClinics = await clinics.ListAsync(ct);
+
+        // No clinic's local date is more than a day ahead of UTC, so partitions before UTC today + 2 hold everything
+        // due anywhere; each row is then checked against its own clinic's today.
+        var upper = DueEntity.PartitionFor(DateOnly.FromDateTime(startedAt.UtcDateTime).AddDays(2));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {upper}");
+        await foreach (var due in tables.Due.QueryAsync<DueEntity>(filter, cancellationToken: ct))
+        {
+            if (!allClinics.TryGetValue(due.ClinicId, out var clinic)) continue;
+            if (string.CompareOrdinal(due.PartitionKey[..10], DueEntity.PartitionFor(clinic.Today(time))) > 0) continue;
+            // Outside the clinic's local send window, or paused: not touched at all, not even expired.
+            if (clinic.Paused || !clinic.IsInSendWindow(time)) continue;
+
+            if (stopSending || time.GetUtcNow() >= deadline)
+            {
+                tally.Deferred++;
+                continue;
+            }
+
+            var transition = await processor.ProcessAsync(due, clinic, runId, ct);
+            if (transition == Transition.StopSending)
+            {
+                stopSending = true;
+                tally.Deferred++;
+            }
+            else tally.Count(transition);
+        }
+
+        var result = new SweepResult(runId, startedAt, time.GetUtcNow(),
+            tally.Sent, tally.Skipped, tally.Expired, tally.Failed, tally.Deferred);
+        logger.LogInformation(
+            "Sweep {RunId} finished in {ElapsedMs} ms: sent {Sent}, skipped {Skipped}, expired {Expired}, failed {Failed}, deferred {Deferred}",
+            runId, (long)(result.FinishedAt - startedAt).TotalMilliseconds, result.Sent, result.Skipped, result.Expired, result.Failed, result.Deferred);
+        return result;
+    }
+}

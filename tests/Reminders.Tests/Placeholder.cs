@@ -1,0 +1,1 @@
+namespace Reminders.Tests; public class Placeholder { [Xunit.Fact] public void Ok() {} }
