@@ -12,7 +12,9 @@ public sealed class SweepScheduler(SweepSchedule schedule, ReminderSweep sweep, 
         {
             var now = time.GetUtcNow();
             if (schedule.NextAfter(now) is not { } next) return;
-            await Task.Delay(next - now, time, stoppingToken);
+            // Wait in steps of at most a day: Task.Delay refuses waits over ~49 days, and a monthly schedule is valid.
+            while (time.GetUtcNow() < next)
+                await Task.Delay(Min(next - time.GetUtcNow(), TimeSpan.FromDays(1)), time, stoppingToken);
             try
             {
                 await sweep.RunAsync(stoppingToken);
@@ -24,4 +26,6 @@ public sealed class SweepScheduler(SweepSchedule schedule, ReminderSweep sweep, 
             }
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

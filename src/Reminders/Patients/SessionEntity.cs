@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Reminders.Plan;
@@ -40,7 +41,9 @@ public sealed class SessionEntity : ITableEntity
     public string? ClaimedBy { get; set; }
     public DateTimeOffset? ClaimedUntil { get; set; }
 
+    [IgnoreDataMember]
     public DateOnly InjectionDay => DateOnly.ParseExact(InjectionDate, "yyyy-MM-dd");
+    [IgnoreDataMember]
     public ReminderSchedule Schedule => new(DateOnly.ParseExact(ReliefEndsOn, "yyyy-MM-dd"), DateOnly.ParseExact(ReminderDate, "yyyy-MM-dd"));
 
     public static string RowFor(string patientId, string sessionId) => $"{patientId}|{sessionId}";

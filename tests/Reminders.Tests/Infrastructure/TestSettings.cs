@@ -1,0 +1,25 @@
+namespace Reminders.Tests.Infrastructure;
+
+/// <summary>The settings a test host starts with; each test gets its own tables and outbox.</summary>
+public sealed record TestSettings(string ConnectionString)
+{
+    public const string AdminKey = "test-admin-key";
+
+    public string TablePrefix { get; init; } = Azurite.NewTablePrefix();
+    public string OutboxPath { get; init; } = Directory.CreateTempSubdirectory("reminders-outbox-").FullName;
+    public string? AdminKeyValue { get; init; } = AdminKey;
+    public bool SendingEnabled { get; init; } = true;
+
+    public Dictionary<string, string?> ToConfiguration() => new()
+    {
+        ["AzureWebJobsStorage"] = ConnectionString,
+        ["Reminders:TablePrefix"] = TablePrefix,
+        ["Reminders:AdminKey"] = AdminKeyValue,
+        ["Reminders:SendingEnabled"] = SendingEnabled.ToString(),
+        ["Email:Provider"] = "Outbox",
+        ["Email:OutboxPath"] = OutboxPath,
+        ["Email:SenderAddress"] = "reminders@clinic.test",
+        // Far from any test's clock, so the Server's scheduler never races a test's own sweep.
+        ["ReminderSweepSchedule"] = "0 0 0 1 1 *",
+    };
+}

@@ -1,1 +1,0 @@
-namespace Reminders.Tests; public class Placeholder { [Xunit.Fact] public void Ok() {} }
