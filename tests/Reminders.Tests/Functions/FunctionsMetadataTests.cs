@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.Functions;
+
+/// <summary>What the Functions host will load: the functions.metadata the SDK writes at build time.</summary>
+public sealed class FunctionsMetadataTests(Azurite azurite)
+{
+    private static readonly string OutputFolder = Path.Combine(
+        RepoRoot.Path, "src", "Reminders.Functions", "bin", BuildConfiguration(), "net10.0");
+
+    public static TheoryData<string, string, string?, string?, string?> Expected => new()
+    {
+        // name, trigger, route, method, auth level
+        { "PutClinic", "httpTrigger", "clinics/{clinicId}", "put", "Function" },
+        { "RegisterSession", "httpTrigger", "sessions", "post", "Function" },
+        { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Function" },
+        { "CancelSession", "httpTrigger", "patients/{patientId}/sessions/{sessionId}", "delete", "Function" },
+        { "ErasePatient", "httpTrigger", "patients/{patientId}", "delete", "Function" },
+        { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
+        { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
+        { "Health", "httpTrigger", "health", "get", "Anonymous" },
+        { "ReminderSweep", "timerTrigger", null, null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Expected))]
+    public void Each_function_has_its_trigger_route_method_and_auth_level(string name, string trigger, string? route, string? method, string? authLevel)
+    {
+        var binding = Functions().Single(f => f!["name"]!.GetValue<string>() == name)!["bindings"]!.AsArray()
+            .Single(b => b!["direction"]!.GetValue<string>() == "In")!;
+
+        Assert.Equal(trigger, binding["type"]!.GetValue<string>());
+        Assert.Equal(route, binding["route"]?.GetValue<string>());
+        Assert.Equal(method, binding["methods"]?.AsArray().Single()!.GetValue<string>());
+        Assert.Equal(authLevel, binding["authLevel"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public void There_are_no_other_functions_and_the_timer_reads_its_schedule_from_settings()
+    {
+        Assert.Equal(Expected.Select(row => (string)row.Data.Item1).Order(), Functions().Select(f => f!["name"]!.GetValue<string>()).Order());
+        var timer = Functions().Single(f => f!["name"]!.GetValue<string>() == "ReminderSweep")!["bindings"]![0]!;
+        Assert.Equal("%ReminderSweepSchedule%", timer["schedule"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void No_route_uses_the_hosts_reserved_admin_or_runtime_space()
+    {
+        var routes = Functions().SelectMany(f => f!["bindings"]!.AsArray()).Select(b => b!["route"]?.GetValue<string>()).OfType<string>();
+        Assert.All(routes, r => Assert.False(r.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || r.StartsWith("runtime", StringComparison.OrdinalIgnoreCase), r));
+    }
+
+    [Fact]
+    public void Host_json_and_local_settings_are_in_the_build_output_with_what_the_host_needs()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(OutputFolder, "host.json")))!;
+        Assert.Equal("2.0", host["version"]!.GetValue<string>());
+        Assert.Equal("api", host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(OutputFolder, "local.settings.json")))!["Values"]!;
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>());
+        Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(values["ReminderSweepSchedule"]?.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task The_Server_serves_exactly_the_routes_and_methods_of_the_Functions_app()
+    {
+        await using var server = await ServerHost.StartAsync(new TestSettings(azurite.ConnectionString), TestClock.New());
+        var serverRoutes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText!.TrimStart('/')}"))
+            .Order();
+        var functionRoutes = FunctionsHost.HttpFunctions()
+            .Select(f => $"{f.Trigger.Methods!.Single().ToUpperInvariant()} api/{f.Trigger.Route}")
+            .Order();
+
+        Assert.Equal(functionRoutes, serverRoutes);
+    }
+
+    private static JsonArray Functions()
+    {
+        var path = Path.Combine(OutputFolder, "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: build src/Reminders.Functions first.");
+        return JsonNode.Parse(File.ReadAllText(path))!.AsArray();
+    }
+
+    /// <summary>Debug or Release: the configuration this test assembly was built in, which built the Functions app too.</summary>
+    private static string BuildConfiguration() =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+}
