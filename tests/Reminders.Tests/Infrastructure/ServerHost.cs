@@ -26,9 +26,11 @@ public sealed class ServerHost : IApiHost
     public TestSettings Settings { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ServerHost> StartAsync(TestSettings settings, FakeTimeProvider time, Action<IServiceCollection>? overrides = null)
+    public static async Task<ServerHost> StartAsync(TestSettings settings, FakeTimeProvider time, Action<IServiceCollection>? overrides = null, string? schedule = null)
     {
-        var args = settings.ToConfiguration().Select(kv => $"--{kv.Key}={kv.Value}").Append("--urls=http://127.0.0.1:0").ToArray();
+        var configuration = settings.ToConfiguration();
+        if (schedule is not null) configuration["ReminderSweepSchedule"] = schedule;
+        var args = configuration.Select(kv => $"--{kv.Key}={kv.Value}").Append("--urls=http://127.0.0.1:0").ToArray();
         var app = ReminderServer.Create(args, services =>
         {
             services.AddSingleton<TimeProvider>(time);

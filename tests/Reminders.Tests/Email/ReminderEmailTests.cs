@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Reminders.Clinics;
+using Reminders.Email;
+using Reminders.Plan;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.Email;
+
+public sealed class ReminderEmailTests
+{
+    private static readonly Clinic Clinic = new("c1", "Spine & Pain <Centre>", TimeZoneInfo.FindSystemTimeZoneById("Europe/Madrid"),
+        new Uri("https://book.example.com/?clinic=c1&src=email"), "desk@c1.example.com", 90, 14, SendWindow.Default, false);
+
+    private static readonly Guid ReminderId = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
+
+    private static EmailMessage Compose(string? firstName = "Ana", DateOnly? reliefEndsOn = null, DateOnly? today = null) =>
+        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }))
+            .Compose(new(Clinic, ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
+
+    [Fact]
+    public void Values_from_clinics_and_patients_are_html_encoded()
+    {
+        var email = Compose(firstName: "<script>alert(1)</script>");
+
+        Assert.DoesNotContain("<script>", email.HtmlBody);
+        Assert.Contains("&lt;script&gt;", email.HtmlBody);
+        Assert.Contains("Spine &amp; Pain &lt;Centre&gt;", email.HtmlBody);
+        Assert.Contains("href=\"https://book.example.com/?clinic=c1&amp;src=email\"", email.HtmlBody);
+        Assert.Contains("https://book.example.com/?clinic=c1&src=email", email.TextBody);
+    }
+
+    [Fact]
+    public void The_subject_names_no_treatment_or_diagnosis()
+    {
+        var subject = Compose().Subject.ToLowerInvariant();
+
+        Assert.Contains("spine & pain <centre>", subject);
+        foreach (var word in new[] { "botox", "injection", "botulinum", "back pain", "relief", "treatment" })
+            Assert.DoesNotContain(word, subject);
+    }
+
+    [Fact]
+    public void A_catch_up_email_after_relief_ended_speaks_in_the_past()
+    {
+        var before = Compose(reliefEndsOn: new DateOnly(2026, 6, 15), today: new DateOnly(2026, 6, 1));
+        var after = Compose(reliefEndsOn: new DateOnly(2026, 6, 15), today: new DateOnly(2026, 6, 18));
+
+        Assert.Contains("is expected to wear off around Monday 15 June 2026", before.TextBody);
+        Assert.Contains("was expected to wear off around Monday 15 June 2026", after.TextBody);
+        Assert.Contains("was expected to wear off", after.HtmlBody);
+    }
+
+    [Fact]
+    public void Without_a_first_name_the_greeting_stays_polite()
+    {
+        Assert.StartsWith("Hello,", Compose(firstName: null).TextBody);
+        Assert.StartsWith("Hi Ana,", Compose().TextBody);
+    }
+
+    [Fact]
+    public async Task The_outbox_writes_one_multipart_eml_per_reminder_and_a_resend_overwrites_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("outbox-").FullName;
+        var sender = new OutboxEmailSender(Options.Create(new EmailOptions { OutboxPath = folder }), TestClock.New());
+        var email = Compose();
+
+        var first = await sender.SendAsync(email, TestContext.Current.CancellationToken);
+        var again = await sender.SendAsync(email, TestContext.Current.CancellationToken);
+
+        Assert.Equal(EmailSendOutcome.Accepted, first.Outcome);
+        Assert.Equal(EmailSendOutcome.Accepted, again.Outcome);
+        var file = Assert.Single(Directory.GetFiles(folder));
+        Assert.Equal($"{ReminderId}.eml", Path.GetFileName(file));
+        var message = await MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
+        Assert.Equal($"{ReminderId}@clinic.test", message.MessageId);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+        Assert.Equal("desk@c1.example.com", message.ReplyTo.Mailboxes.Single().Address);
+        var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+        Assert.Equal(["text/plain", "text/html"], alternative.Select(part => part.ContentType.MimeType));
+    }
+
+    [Fact]
+    public void A_reminder_identity_is_a_stable_version_5_uuid()
+    {
+        var id = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
+
+        Assert.Equal(id, ReminderId);
+        Assert.Equal(5, id.Version);
+        Assert.NotEqual(id, ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 2)));
+        Assert.NotEqual(id, ReminderIdentity.For("c2", "p1", "s1", new DateOnly(2026, 6, 1)));
+        // RFC 9562 appendix A.4: the DNS namespace and "www.example.com" give this v5 UUID.
+        Assert.Equal(new Guid("2ed6657d-e927-568b-95e1-2665a8aea6a2"),
+            ReminderIdentity.NameBased(new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com"));
+    }
+}
