@@ -36,6 +36,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<PatientAdministration>();
         services.AddSingleton<ReminderEmailComposer>();
         services.TryAddSingleton<IEmailSender, OutboxEmailSender>();
+        services.AddSingleton<DeliverySettlement>();
         services.AddSingleton<DueReminderProcessor>();
         services.AddSingleton<ReminderSweep>();
         services.AddHostedService<StartupReport>();

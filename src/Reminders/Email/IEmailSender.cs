@@ -19,7 +19,8 @@ public enum EmailSendOutcome
     Misconfigured,
 }
 
-public sealed record EmailSendResult(EmailSendOutcome Outcome, string? ProviderMessageId = null, string? ErrorCode = null, string? Error = null)
+/// <param name="AwaitsFinalStatus">The provider accepted the message but settles it later (ACS): the sweep asks again through <see cref="IDeliveryStatusChecker"/>.</param>
+public sealed record EmailSendResult(EmailSendOutcome Outcome, string? ProviderMessageId = null, string? ErrorCode = null, string? Error = null, bool AwaitsFinalStatus = false)
 {
     public static EmailSendResult Accepted(string providerMessageId) => new(EmailSendOutcome.Accepted, providerMessageId);
 }

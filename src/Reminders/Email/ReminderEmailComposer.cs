@@ -11,7 +11,7 @@ namespace Reminders.Email;
 /// </summary>
 public sealed class ReminderEmailComposer(IOptions<EmailOptions> options)
 {
-    public sealed record Input(Clinic Clinic, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today);
+    public sealed record Input(Clinic Clinic, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today, int Attempt = 1);
 
     public EmailMessage Compose(Input input)
     {
@@ -63,6 +63,7 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options)
         var domain = sender[(sender.IndexOf('@') + 1)..];
         return new EmailMessage(
             input.ReminderId,
+            input.Attempt,
             MessageId: $"{input.ReminderId}@{domain}",
             From: sender,
             FromName: clinic.Name,

@@ -35,6 +35,8 @@ public sealed class SessionEntity : ITableEntity
     public DateTimeOffset? DecidedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public string? MessageId { get; set; }
+    /// <summary>The provider's final word on a sent message, where it gives one later (ACS: Succeeded).</summary>
+    public string? ProviderStatus { get; set; }
     public int Attempts { get; set; }
 
     /// <summary>Set by a sweep while it sends; another sweep leaves the reminder alone until the lease ends.</summary>

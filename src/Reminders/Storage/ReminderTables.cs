@@ -25,6 +25,9 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
     /// <summary>Pending reminders only, partitioned by reminder date, so a sweep reads what is due and nothing else.</summary>
     public TableClient Due => service.GetTableClient(_prefix + "Due");
 
+    /// <summary>Sent reminders whose provider settles them later (ACS operations), until their final status is known.</summary>
+    public TableClient Unsettled => service.GetTableClient(_prefix + "Unsettled");
+
     public async ValueTask EnsureCreatedAsync(CancellationToken ct)
     {
         if (_created) return;
@@ -32,7 +35,7 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
         try
         {
             if (_created) return;
-            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due })
+            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Unsettled })
                 await table.CreateIfNotExistsAsync(ct);
             _created = true;
         }

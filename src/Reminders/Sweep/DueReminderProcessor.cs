@@ -11,6 +11,7 @@ namespace Reminders.Sweep;
 /// <summary>Settles one due reminder: re-checks eligibility, claims it, sends it and records the outcome.</summary>
 public sealed class DueReminderProcessor(
     PatientRecords records,
+    DeliverySettlement settlement,
     IEmailSender sender,
     ReminderEmailComposer composer,
     IOptions<RemindersOptions> options,
@@ -57,7 +58,7 @@ public sealed class DueReminderProcessor(
         if (!await records.TrySaveSessionAsync(session, ct)) return Transition.None;
 
         var email = composer.Compose(new ReminderEmailComposer.Input(
-            clinic, session.ReminderId, record.Patient!.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today));
+            clinic, session.ReminderId, record.Patient!.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today, session.Attempts));
         var result = await sender.SendAsync(email, ct);
         var at = time.GetUtcNow();
 
@@ -70,6 +71,8 @@ public sealed class DueReminderProcessor(
                     s.SentAt = at;
                     s.MessageId = result.ProviderMessageId ?? email.MessageId;
                 }, ct);
+                if (result.AwaitsFinalStatus)
+                    await settlement.TrackAsync(session, result.ProviderMessageId ?? email.MessageId, at, ct);
                 await RemoveDueAsync(due, ct);
                 return Transition.Sent;
 

@@ -16,6 +16,7 @@ public sealed class ReminderSweep(
     ReminderTables tables,
     ClinicDirectory clinics,
     DueReminderProcessor processor,
+    DeliverySettlement settlement,
     IOptions<RemindersOptions> options,
     TimeProvider time,
     ILogger<ReminderSweep> logger)
@@ -29,6 +30,7 @@ public sealed class ReminderSweep(
         var stopSending = false;
 
         await tables.EnsureCreatedAsync(ct);
+        tally.Failed += await settlement.SettleAsync(deadline, ct);
         var allClinics = await clinics.ListAsync(ct);
 
         // No clinic's local date is more than a day ahead of UTC, so partitions before UTC today + 2 hold everything
