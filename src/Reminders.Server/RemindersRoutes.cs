@@ -1,9 +1,11 @@
 using Reminders.Clinics;
+using Reminders.Email;
 using Reminders.Health;
 using Reminders.Patients;
 using Reminders.Plan;
 using Reminders.Sessions;
 using Reminders.Sweep;
+using Reminders.Unsubscribe;
 
 namespace Reminders.Server;
 
@@ -21,5 +23,8 @@ public static class RemindersRoutes
         api.MapGet("/reminders", SendPlanApi.GetSendPlan);
         api.MapPost("/sweeps", SweepsApi.RunSweep);
         api.MapGet("/health", HealthApi.GetHealth);
+        api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview);
+        api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe);
+        api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe);
     }
 }

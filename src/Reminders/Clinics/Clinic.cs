@@ -12,6 +12,8 @@ public sealed record Clinic(
     SendWindow SendWindow,
     bool Paused)
 {
+    public ClinicBranding Branding { get; init; } = ClinicBranding.Default;
+
     public const int DefaultReliefDays = 90;
     public const int DefaultRemindDaysBefore = 14;
 

@@ -22,13 +22,23 @@ public sealed class ClinicEntity : ITableEntity
     public int SendWindowStartMinute { get; set; }
     public int SendWindowEndMinute { get; set; }
     public bool Paused { get; set; }
+    public string? Locale { get; set; }
+    public string? LogoUrl { get; set; }
+    public string? AccentColor { get; set; }
+    public string? PostalAddress { get; set; }
+    public string? Phone { get; set; }
     public string ApiKeyHash { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     public Clinic ToClinic() => new(
         RowKey, Name, TimeZoneInfo.FindSystemTimeZoneById(TimeZone), new Uri(BookingUrl), ReplyTo,
-        ReliefDays, RemindDaysBefore, new SendWindow(SendWindowStartMinute, SendWindowEndMinute), Paused);
+        ReliefDays, RemindDaysBefore, new SendWindow(SendWindowStartMinute, SendWindowEndMinute), Paused)
+    {
+        Branding = new ClinicBranding(
+            Locale ?? ClinicBranding.DefaultLocale, LogoUrl is null ? null : new Uri(LogoUrl),
+            AccentColor ?? ClinicBranding.DefaultAccentColor, PostalAddress, Phone),
+    };
 
     public void Apply(Clinic clinic)
     {
@@ -42,5 +52,10 @@ public sealed class ClinicEntity : ITableEntity
         SendWindowStartMinute = clinic.SendWindow.StartMinute;
         SendWindowEndMinute = clinic.SendWindow.EndMinute;
         Paused = clinic.Paused;
+        Locale = clinic.Branding.Locale;
+        LogoUrl = clinic.Branding.LogoUrl?.AbsoluteUri;
+        AccentColor = clinic.Branding.AccentColor;
+        PostalAddress = clinic.Branding.PostalAddress;
+        Phone = clinic.Branding.Phone;
     }
 }

@@ -13,7 +13,12 @@ public sealed record ClinicSettingsRequest(
     int? RemindDaysBefore,
     string? SendWindowStart,
     string? SendWindowEnd,
-    bool? Paused)
+    bool? Paused,
+    string? Locale = null,
+    string? LogoUrl = null,
+    string? AccentColor = null,
+    string? PostalAddress = null,
+    string? Phone = null)
 {
     public const int MinReliefDays = 14, MaxReliefDays = 365, MaxRemindDaysBefore = 60;
 
@@ -52,8 +57,40 @@ public sealed record ClinicSettingsRequest(
         else if (start == end)
             v.Add("sendWindowEnd", "sendWindowEnd must differ from sendWindowStart (use 00:00 to 24:00 for all day).");
 
+        var branding = ValidateBranding(v);
+
         return v.IsValid
             ? new Clinic(clinicId, Name!.Trim(), zone!, bookingUrl!, ReplyTo, reliefDays, remindDaysBefore, new SendWindow(start, end), Paused ?? false)
+            {
+                Branding = branding!,
+            }
+            : null;
+    }
+
+    private ClinicBranding? ValidateBranding(Validation v)
+    {
+        var locale = ClinicBranding.DefaultLocale;
+        if (Locale is not null)
+        {
+            if (!EmailLocales.TryNormalize(Locale, out locale))
+                v.Add("locale", $"'{Locale}' is not a known locale (for example en, es or es-MX).");
+        }
+
+        Uri? logo = null;
+        if (LogoUrl is not null && (!Uri.TryCreate(LogoUrl, UriKind.Absolute, out logo) || logo.Scheme != "https"))
+            v.Add("logoUrl", "logoUrl must be an absolute https URL (mail clients block insecure images).");
+
+        if (AccentColor is not null && !System.Text.RegularExpressions.Regex.IsMatch(AccentColor, "^#[0-9A-Fa-f]{6}$"))
+            v.Add("accentColor", "accentColor must be a colour written #RRGGBB.");
+
+        if (PostalAddress is not null && (PostalAddress.Length > 300 || PostalAddress.Any(char.IsControl)))
+            v.Add("postalAddress", "postalAddress must be at most 300 characters on one line.");
+
+        if (Phone is not null && !System.Text.RegularExpressions.Regex.IsMatch(Phone, @"^[0-9+()\-. ]{3,40}$"))
+            v.Add("phone", "phone must be 3-40 characters of digits, spaces and + ( ) - .");
+
+        return v.IsValid
+            ? new ClinicBranding(locale, logo, (AccentColor ?? ClinicBranding.DefaultAccentColor).ToUpperInvariant(), PostalAddress?.Trim(), Phone?.Trim())
             : null;
     }
 }

@@ -12,9 +12,15 @@ public sealed record ClinicView(
     string SendWindowStart,
     string SendWindowEnd,
     bool Paused,
+    string Locale,
+    string? LogoUrl,
+    string AccentColor,
+    string? PostalAddress,
+    string? Phone,
     string? ApiKey = null)
 {
     public static ClinicView Of(Clinic c, string? apiKey = null) => new(
         c.Id, c.Name, c.TimeZone.Id, c.BookingUrl.AbsoluteUri, c.ReplyTo, c.ReliefDays, c.RemindDaysBefore,
-        c.SendWindow.Start, c.SendWindow.End, c.Paused, apiKey);
+        c.SendWindow.Start, c.SendWindow.End, c.Paused,
+        c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Reminders.Clinics;
 using Reminders.Email;
@@ -9,6 +10,7 @@ using Reminders.Patients;
 using Reminders.Sessions;
 using Reminders.Storage;
 using Reminders.Sweep;
+using Reminders.Unsubscribe;
 
 namespace Reminders.Configuration;
 
@@ -17,12 +19,19 @@ public static class RemindersServiceCollectionExtensions
     /// <summary>Everything both hosts share. Invalid settings stop start-up with a message naming the setting.</summary>
     public static IServiceCollection AddReminders(this IServiceCollection services, IConfiguration configuration)
     {
+        GlobalizationCheck.EnsureAvailable();
         services.AddOptions<RemindersOptions>().Bind(configuration.GetSection(RemindersOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => EmailAddresses.IsValid(o.SenderAddress), "Email:SenderAddress must be an email address.")
             .ValidateOnStart();
+
+        services.AddOptions<LinkOptions>().Bind(configuration.GetSection(RemindersOptions.Section)).ValidateOnStart();
+        // Without a host (a bare service collection) there is no environment: treat it as production.
+        services.AddSingleton(sp => new LinkOptionsSetup(sp.GetService<IHostEnvironment>()?.IsDevelopment() ?? false));
+        services.AddSingleton<IPostConfigureOptions<LinkOptions>>(sp => sp.GetRequiredService<LinkOptionsSetup>());
+        services.AddSingleton<IValidateOptions<LinkOptions>>(sp => sp.GetRequiredService<LinkOptionsSetup>());
 
         // Built now, not lazily: a bad connection string should stop start-up, not the first request.
         services.AddSingleton(StorageSettings.CreateTableServiceClient(configuration));
@@ -34,6 +43,10 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<PatientRecords>();
         services.AddSingleton<SessionRegistration>();
         services.AddSingleton<PatientAdministration>();
+        services.AddSingleton<EmailTemplates>();
+        services.AddSingleton<UnsubscribeTokens>();
+        services.AddSingleton<OptOuts>();
+        services.AddSingleton<UnsubscribePages>();
         services.AddSingleton<ReminderEmailComposer>();
         services.TryAddSingleton<IEmailSender, OutboxEmailSender>();
         services.AddSingleton<DeliverySettlement>();

@@ -1,65 +1,53 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
+using PreMailer.Net;
 using Reminders.Clinics;
+using Reminders.Unsubscribe;
 
 namespace Reminders.Email;
 
 /// <summary>
-/// Writes the rebooking invitation. The subject names no treatment or diagnosis: it is visible on lock screens
-/// and shared inboxes. Every clinic or patient value is HTML-encoded in the HTML part.
+/// Writes the rebooking invitation from the shipped templates, in the clinic's language and branding. The subject
+/// and preview text name no treatment or diagnosis: they show on lock screens and in shared inboxes.
 /// </summary>
-public sealed class ReminderEmailComposer(IOptions<EmailOptions> options)
+public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<LinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
 {
-    public sealed record Input(Clinic Clinic, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today, int Attempt = 1);
+    public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today, int Attempt = 1);
 
     public EmailMessage Compose(Input input)
     {
         var sender = options.Value.SenderAddress;
         var clinic = input.Clinic;
-        var greeting = input.FirstName is null ? "Hello," : $"Hi {input.FirstName},";
-        var date = input.ReliefEndsOn.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
-        // A catch-up email can go out after the expected end: say so in the past tense.
-        var when = input.ReliefEndsOn >= input.Today
-            ? $"The relief from your last treatment at {clinic.Name} is expected to wear off around {date}."
-            : $"The relief from your last treatment at {clinic.Name} was expected to wear off around {date}.";
-        const string Ask = "To keep the pain from coming back, now is a good time to book your next appointment.";
-        var subject = $"Time to book your next appointment at {clinic.Name}";
-        var link = clinic.BookingUrl.AbsoluteUri;
+        var strings = EmailStrings.For(clinic.Branding.Locale);
+        var culture = CultureInfo.GetCultureInfo(clinic.Branding.Locale);
+        var date = input.ReliefEndsOn.ToString(strings["dateFormat"], culture);
+        var unsubscribeUrl = UnsubscribeUrl(clinic.Id, input.PatientId, input.Email);
+        var subject = strings.Format("subject", ("clinic", clinic.Name));
 
-        var text = $"""
-            {greeting}
+        var values = new Dictionary<string, string?>
+        {
+            ["lang"] = strings.Language,
+            ["subject"] = subject,
+            ["preheader"] = strings.Format("preheader", ("clinic", clinic.Name)),
+            ["clinic"] = clinic.Name,
+            ["accent"] = clinic.Branding.AccentColor,
+            ["logo_url"] = clinic.Branding.LogoUrl?.AbsoluteUri,
+            ["greeting"] = input.FirstName is null ? strings["greetingNoName"] : strings.Format("greeting", ("firstName", input.FirstName)),
+            // A catch-up email can go out after the expected end: say so in the past tense.
+            ["relief"] = strings.Format(input.ReliefEndsOn >= input.Today ? "reliefFuture" : "reliefPast", ("clinic", clinic.Name), ("date", date)),
+            ["ask"] = strings["ask"],
+            ["button"] = strings["button"],
+            ["booking_url"] = clinic.BookingUrl.AbsoluteUri,
+            ["link_fallback"] = strings["linkFallback"],
+            ["postal_address"] = clinic.Branding.PostalAddress,
+            ["call"] = clinic.Branding.Phone is null ? null : strings.Format("call", ("phone", clinic.Branding.Phone)),
+            ["why"] = strings.Format("why", ("clinic", clinic.Name)),
+            ["unsubscribe"] = strings["unsubscribe"],
+            ["unsubscribe_url"] = unsubscribeUrl,
+        };
 
-            {when}
-            {Ask}
-
-            Book now: {link}
-
-            {clinic.Name}
-            This is an automatic reminder.
-            """;
-
-        string H(string value) => WebUtility.HtmlEncode(value);
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>{H(subject)}</title></head>
-            <body style="margin:0;padding:0;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;">
-            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7;"><tr><td align="center" style="padding:24px;">
-            <table role="presentation" width="560" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;">
-            <tr><td style="padding:32px 32px 8px 32px;font-size:20px;font-weight:bold;">{H(clinic.Name)}</td></tr>
-            <tr><td style="padding:8px 32px;font-size:16px;line-height:24px;">
-            <p style="margin:0 0 16px 0;">{H(greeting)}</p>
-            <p style="margin:0 0 16px 0;">{H(when)}</p>
-            <p style="margin:0 0 24px 0;">{H(Ask)}</p>
-            </td></tr>
-            <tr><td align="center" style="padding:8px 32px 32px 32px;">
-            <a href="{H(link)}" style="display:inline-block;background:#0b6bcb;color:#ffffff;text-decoration:none;font-size:18px;font-weight:bold;padding:14px 28px;border-radius:6px;">Book your appointment</a>
-            </td></tr>
-            <tr><td style="padding:0 32px 32px 32px;font-size:12px;color:#6b7280;">If the button does not work, open {H(link)}<br>This is an automatic reminder from {H(clinic.Name)}.</td></tr>
-            </table></td></tr></table>
-            </body></html>
-            """;
-
+        // Mail clients drop <style> blocks; inline every rule into style attributes.
+        var html = PreMailer.Net.PreMailer.MoveCssInline(templates.ReminderHtml(values), removeStyleElements: true, stripIdAndClassAttributes: true).Html;
         var domain = sender[(sender.IndexOf('@') + 1)..];
         return new EmailMessage(
             input.ReminderId,
@@ -71,12 +59,18 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options)
             ToName: input.FirstName,
             ReplyTo: clinic.ReplyTo,
             Subject: subject,
-            TextBody: text,
+            TextBody: templates.ReminderText(values),
             HtmlBody: html,
             Headers: new Dictionary<string, string>
             {
                 ["Auto-Submitted"] = "auto-generated",
                 ["X-Reminder-Id"] = input.ReminderId.ToString(),
+                // RFC 8058 one-click unsubscribe: mail providers POST "List-Unsubscribe=One-Click" to this URL.
+                ["List-Unsubscribe"] = $"<{unsubscribeUrl}>",
+                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
             });
     }
+
+    public string UnsubscribeUrl(string clinicId, string patientId, string email) =>
+        $"{links.Value.PublicBaseUrl.TrimEnd('/')}/api/unsubscribe?token={tokens.Create(clinicId, patientId, email)}";
 }

@@ -32,11 +32,26 @@ public static class JsonBody
         var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes)
-                return new(null, Problems.TooLarge(MaxBytes));
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxBytes)
+                    return new(null, Problems.TooLarge(MaxBytes));
+            }
+        }
+        catch (Exception e) when (e is not BadHttpRequestException)
+        {
+            return new(null, Problems.Invalid("body", "DEBUG " + e.ToString()));
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The server failed the read itself (broken chunked framing, or its own size cap, which it counts as the
+            // body arrives, before we read it): the client's fault, so a 4xx naming the body rather than a 500.
+            return new(null, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Problems.TooLarge(MaxBytes)
+                : Problems.Invalid("body", "The request body could not be read: " + e.Message));
         }
 
         if (buffer.Length == 0)

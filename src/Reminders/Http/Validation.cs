@@ -27,6 +27,7 @@ public sealed partial class Validation
         else if (!IsValidId(value)) Add(field, $"{field} must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-', and not '.' or '..'.");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    // \z, not $: "$" also matches before a final "\n", which would let "id\n" through to the table keys (a 500 there).
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex IdPattern();
 }

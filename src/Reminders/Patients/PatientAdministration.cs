@@ -4,12 +4,14 @@ using Reminders.Sessions;
 namespace Reminders.Patients;
 
 /// <summary>What a clinic can do to a patient it already registered: look, cancel a session, erase.</summary>
-public sealed class PatientAdministration(PatientRecords records, TimeProvider time)
+public sealed class PatientAdministration(PatientRecords records, Unsubscribe.OptOuts optOuts, TimeProvider time)
 {
     public async Task<PatientView?> FindAsync(string clinicId, string patientId, CancellationToken ct)
     {
         var record = await records.LoadAsync(clinicId, patientId, ct);
-        return record.Exists ? PatientView.Of(record) : null;
+        if (!record.Exists) return null;
+        var optedOut = record.Patient is not null && await optOuts.IsOptedOutAsync(clinicId, record.Patient.Email, ct);
+        return PatientView.Of(record, optedOut);
     }
 
     /// <summary>Cancels a session entered in error. It stays as a record, never supersedes, and its reminder is skipped.</summary>

@@ -20,12 +20,14 @@ internal static class ReminderPolicy
     }
 
     /// <summary>What to do with a pending reminder that is due today, checked again at send time.</summary>
-    public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today)
+    public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut)
     {
         if (record.Patient is null)
             return Decision.Drop; // erased (or erasing): nothing is sent and nothing is kept
         if (session.Cancelled)
             return Decision.Skip(SkipReason.Cancelled, "The clinic cancelled this session.");
+        if (optedOut)
+            return Decision.Skip(SkipReason.OptedOut, "The patient unsubscribed from this clinic's reminders.");
 
         var newer = record.Sessions
             .Where(s => !s.Cancelled && s.SessionId != session.SessionId && s.InjectionDay > session.InjectionDay)

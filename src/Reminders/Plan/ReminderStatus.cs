@@ -20,4 +20,6 @@ public static class SkipReason
     public const string Superseded = "Superseded";
     /// <summary>The clinic cancelled the session (entered in error).</summary>
     public const string Cancelled = "Cancelled";
+    /// <summary>The patient unsubscribed from this clinic's reminders.</summary>
+    public const string OptedOut = "OptedOut";
 }

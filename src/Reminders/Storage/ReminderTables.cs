@@ -28,6 +28,9 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
     /// <summary>Sent reminders whose provider settles them later (ACS operations), until their final status is known.</summary>
     public TableClient Unsettled => service.GetTableClient(_prefix + "Unsettled");
 
+    /// <summary>Patients' opt-outs, per clinic and hashed address.</summary>
+    public TableClient OptOuts => service.GetTableClient(_prefix + "OptOuts");
+
     public async ValueTask EnsureCreatedAsync(CancellationToken ct)
     {
         if (_created) return;
@@ -35,7 +38,7 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
         try
         {
             if (_created) return;
-            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Unsettled })
+            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Unsettled, OptOuts })
                 await table.CreateIfNotExistsAsync(ct);
             _created = true;
         }

@@ -12,6 +12,7 @@ namespace Reminders.Sweep;
 public sealed class DueReminderProcessor(
     PatientRecords records,
     DeliverySettlement settlement,
+    Unsubscribe.OptOuts optOuts,
     IEmailSender sender,
     ReminderEmailComposer composer,
     IOptions<RemindersOptions> options,
@@ -33,7 +34,8 @@ public sealed class DueReminderProcessor(
             return Transition.None; // another run is sending it right now
 
         var today = clinic.Today(time);
-        var decision = ReminderPolicy.Evaluate(record, session, today);
+        var optedOut = record.Patient is not null && await optOuts.IsOptedOutAsync(due.ClinicId, record.Patient.Email, ct);
+        var decision = ReminderPolicy.Evaluate(record, session, today, optedOut);
         if (decision == ReminderPolicy.Decision.Drop)
         {
             await RemoveDueAsync(due, ct);
@@ -58,7 +60,7 @@ public sealed class DueReminderProcessor(
         if (!await records.TrySaveSessionAsync(session, ct)) return Transition.None;
 
         var email = composer.Compose(new ReminderEmailComposer.Input(
-            clinic, session.ReminderId, record.Patient!.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today, session.Attempts));
+            clinic, session.PatientId, session.ReminderId, record.Patient!.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today, session.Attempts));
         var result = await sender.SendAsync(email, ct);
         var at = time.GetUtcNow();
 
@@ -77,7 +79,8 @@ public sealed class DueReminderProcessor(
                 return Transition.Sent;
 
             case EmailSendOutcome.Rejected:
-                await RecordAsync(session, runId, s => s.Decide(ReminderStatus.Failed, result.ErrorCode ?? "Rejected", result.Error, at), ct);
+                await RecordAsync(session, runId, s => s.Decide(ReminderStatus.Failed, result.ErrorCode ?? "Rejected",
+                    result.Error ?? $"The email provider rejected the message ({result.ErrorCode ?? "no reason given"}).", at), ct);
                 await RemoveDueAsync(due, ct);
                 return Transition.Failed;
 

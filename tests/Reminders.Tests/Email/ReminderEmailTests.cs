@@ -3,6 +3,7 @@ using MimeKit;
 using Reminders.Clinics;
 using Reminders.Email;
 using Reminders.Plan;
+using Reminders.Unsubscribe;
 using Reminders.Tests.Infrastructure;
 
 namespace Reminders.Tests.Email;
@@ -12,11 +13,13 @@ public sealed class ReminderEmailTests
     private static readonly Clinic Clinic = new("c1", "Spine & Pain <Centre>", TimeZoneInfo.FindSystemTimeZoneById("Europe/Madrid"),
         new Uri("https://book.example.com/?clinic=c1&src=email"), "desk@c1.example.com", 90, 14, SendWindow.Default, false);
 
+    private static readonly IOptions<LinkOptions> Links = Options.Create(new LinkOptions { PublicBaseUrl = "https://r.example.com", LinkSigningKey = new string('k', 32) });
+
     private static readonly Guid ReminderId = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
 
     private static EmailMessage Compose(string? firstName = "Ana", DateOnly? reliefEndsOn = null, DateOnly? today = null) =>
-        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }))
-            .Compose(new(Clinic, ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
+        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(), new UnsubscribeTokens(Links))
+            .Compose(new(Clinic, "p1", ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
 
     [Fact]
     public void Values_from_clinics_and_patients_are_html_encoded()

@@ -22,6 +22,9 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
+        { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Function" },
+        { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get", "Anonymous" },
+        { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
         { "ReminderSweep", "timerTrigger", null, null, null },
     };
 

@@ -9,6 +9,7 @@ public sealed record TestSettings(string ConnectionString)
     public string OutboxPath { get; init; } = Directory.CreateTempSubdirectory("reminders-outbox-").FullName;
     public string? AdminKeyValue { get; init; } = AdminKey;
     public bool SendingEnabled { get; init; } = true;
+    public string PublicBaseUrl { get; init; } = "https://reminders.clinic.test";
 
     public Dictionary<string, string?> ToConfiguration() => new()
     {
@@ -19,6 +20,8 @@ public sealed record TestSettings(string ConnectionString)
         ["Email:Provider"] = "Outbox",
         ["Email:OutboxPath"] = OutboxPath,
         ["Email:SenderAddress"] = "reminders@clinic.test",
+        ["Reminders:PublicBaseUrl"] = PublicBaseUrl,
+        ["Reminders:LinkSigningKey"] = "test-link-signing-key-0123456789abcdef",
         // Far from any test's clock, so the Server's scheduler never races a test's own sweep.
         ["ReminderSweepSchedule"] = "0 0 0 1 1 *",
     };

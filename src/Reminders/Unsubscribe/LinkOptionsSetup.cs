@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Reminders.Unsubscribe;
+
+/// <summary>Development gets working links without setup; anywhere else the operator must set both settings.</summary>
+internal sealed class LinkOptionsSetup(bool isDevelopment) : IPostConfigureOptions<LinkOptions>, IValidateOptions<LinkOptions>
+{
+    public void PostConfigure(string? name, LinkOptions options)
+    {
+        if (!isDevelopment) return;
+        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = LinkOptions.DevelopmentBaseUrl;
+        // A fresh key per start: links from earlier runs stop working, which is fine on a developer's machine.
+        if (string.IsNullOrWhiteSpace(options.LinkSigningKey)) options.LinkSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    }
+
+    public ValidateOptionsResult Validate(string? name, LinkOptions options)
+    {
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") ||
+            uri.PathAndQuery != "/" || !string.IsNullOrEmpty(uri.Fragment))
+            failures.Add("Reminders:PublicBaseUrl must be an absolute http(s) origin such as https://reminders.example.com (required outside Development).");
+        else if (uri.Scheme == "http" && !uri.IsLoopback && !isDevelopment)
+            failures.Add("Reminders:PublicBaseUrl must use https outside Development.");
+        if (options.LinkSigningKey.Length < LinkOptions.MinKeyLength)
+            failures.Add($"Reminders:LinkSigningKey must be at least {LinkOptions.MinKeyLength} characters (required outside Development).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
