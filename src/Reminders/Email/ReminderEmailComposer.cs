@@ -19,7 +19,10 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
         var sender = options.Value.SenderAddress;
         var clinic = input.Clinic;
         var strings = EmailStrings.For(clinic.Branding.Locale);
+        // Dates follow the clinic's locale (es-MX) when the email speaks its language; a locale we have no
+        // translation for gets English sentences, so its dates are English too.
         var culture = CultureInfo.GetCultureInfo(clinic.Branding.Locale);
+        if (culture.TwoLetterISOLanguageName != strings.Language) culture = CultureInfo.GetCultureInfo(strings.Language);
         var date = input.ReliefEndsOn.ToString(strings["dateFormat"], culture);
         var unsubscribeUrl = UnsubscribeUrl(clinic.Id, input.PatientId, input.Email);
         var subject = strings.Format("subject", ("clinic", clinic.Name));

@@ -17,9 +17,9 @@ public sealed class ReminderEmailTests
 
     private static readonly Guid ReminderId = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
 
-    private static EmailMessage Compose(string? firstName = "Ana", DateOnly? reliefEndsOn = null, DateOnly? today = null) =>
+    private static EmailMessage Compose(string? firstName = "Ana", DateOnly? reliefEndsOn = null, DateOnly? today = null, string locale = "en") =>
         new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(), new UnsubscribeTokens(Links))
-            .Compose(new(Clinic, "p1", ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
+            .Compose(new(Clinic with { Branding = ClinicBranding.Default with { Locale = locale } }, "p1", ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
 
     [Fact]
     public void Values_from_clinics_and_patients_are_html_encoded()
@@ -52,6 +52,44 @@ public sealed class ReminderEmailTests
         Assert.Contains("is expected to wear off around Monday 15 June 2026", before.TextBody);
         Assert.Contains("was expected to wear off around Monday 15 June 2026", after.TextBody);
         Assert.Contains("was expected to wear off", after.HtmlBody);
+    }
+
+    [Theory]
+    [InlineData("es", "es", "Hola, Ana:", "lunes, 15 de junio de 2026", "Reservar cita")]
+    [InlineData("es-MX", "es", "Hola, Ana:", "lunes, 15 de junio de 2026", "Reservar cita")]
+    [InlineData("fr", "en", "Hi Ana,", "Monday 15 June 2026", "Book your appointment")]
+    [InlineData("en-GB", "en", "Hi Ana,", "Monday 15 June 2026", "Book your appointment")]
+    public void The_email_speaks_the_clinics_language_and_falls_back_to_English(string locale, string lang, string greeting, string date, string button)
+    {
+        var email = Compose(locale: locale);
+
+        Assert.Contains($"lang=\"{lang}\"", email.HtmlBody);
+        Assert.StartsWith(greeting, email.TextBody);
+        Assert.Contains(date, email.TextBody);
+        Assert.Contains(button, System.Net.WebUtility.HtmlDecode(email.HtmlBody));
+    }
+
+    [Fact]
+    public void Css_is_inlined_for_mail_clients_and_the_booking_button_carries_the_accent_colour()
+    {
+        var html = Compose().HtmlBody;
+
+        Assert.DoesNotContain("<style", html);
+        Assert.DoesNotContain("class=", html);
+        Assert.Matches("<a [^>]*href=\"https://book.example.com/\\?clinic=c1&amp;src=email\"[^>]*style=\"[^\"]*background-color: #0B6BCB", html);
+    }
+
+    [Fact]
+    public void Every_email_carries_one_click_unsubscribe_headers_and_a_visible_link()
+    {
+        var email = Compose();
+
+        Assert.Equal("List-Unsubscribe=One-Click", email.Headers["List-Unsubscribe-Post"]);
+        Assert.Matches("^<https://r.example.com/api/unsubscribe\\?token=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+>$", email.Headers["List-Unsubscribe"]);
+        var url = email.Headers["List-Unsubscribe"].Trim('<', '>');
+        Assert.Contains(url, email.TextBody);
+        Assert.Contains(url, email.HtmlBody);
+        Assert.DoesNotContain("ana@example.com", url); // the address is only hashed inside the token
     }
 
     [Fact]
