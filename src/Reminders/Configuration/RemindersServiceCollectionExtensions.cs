@@ -48,7 +48,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<OptOuts>();
         services.AddSingleton<UnsubscribePages>();
         services.AddSingleton<ReminderEmailComposer>();
-        services.TryAddSingleton<IEmailSender, OutboxEmailSender>();
+        services.AddEmailSender(configuration);
         services.AddSingleton<DeliverySettlement>();
         services.AddSingleton<DueReminderProcessor>();
         services.AddSingleton<ReminderSweep>();

@@ -17,6 +17,8 @@ internal sealed class StartupReport(
             logger.LogWarning("Reminders:SendingEnabled is false: sweeps record decisions but send no email.");
         if (sender is OutboxEmailSender outbox)
             logger.LogInformation("Email provider {Provider}: reminders are written as .eml files to {Folder}", email.Value.Provider, outbox.Folder);
+        else
+            logger.LogInformation("Email provider {Provider}, sender address {Sender}", email.Value.Provider, email.Value.SenderAddress);
         return Task.CompletedTask;
     }
 

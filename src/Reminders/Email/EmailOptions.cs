@@ -7,8 +7,8 @@ public sealed class EmailOptions
 {
     public const string Section = "Email";
 
-    /// <summary>Which sender delivers reminders. Only <c>Outbox</c> so far.</summary>
-    [RegularExpression("^(Outbox)$", ErrorMessage = "Email:Provider must be 'Outbox'.")]
+    /// <summary>Which sender delivers reminders: <c>Outbox</c> (.eml files), <c>Smtp</c> (any SMTP server) or <c>Acs</c> (Azure Communication Services).</summary>
+    [RegularExpression("^(Outbox|Smtp|Acs)$", ErrorMessage = "Email:Provider must be Outbox, Smtp or Acs.")]
     public string Provider { get; set; } = "Outbox";
 
     /// <summary>Folder the outbox writes one .eml file per reminder into (relative to the working directory).</summary>

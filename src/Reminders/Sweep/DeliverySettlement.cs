@@ -16,6 +16,9 @@ public sealed class DeliverySettlement(ReminderTables tables, PatientRecords rec
     /// <summary>At most this many status checks per run, to stay inside the provider's status-check quota.</summary>
     public const int MaxChecksPerRun = 100;
 
+    /// <summary>A message whose status is still unknown after this long is left as Sent, marked unconfirmed, and no longer asked about.</summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(2);
+
     internal async Task TrackAsync(SessionEntity session, string providerMessageId, DateTimeOffset acceptedAt, CancellationToken ct) =>
         await tables.Unsettled.UpsertEntityAsync(new UnsettledEntity
         {
@@ -37,13 +40,17 @@ public sealed class DeliverySettlement(ReminderTables tables, PatientRecords rec
         {
             if (checks++ >= MaxChecksPerRun || time.GetUtcNow() >= deadline) break;
             var status = await checker.CheckAsync(row.ProviderMessageId, ct);
-            if (status.State is DeliveryState.Running or DeliveryState.Unknown) continue;
+            if (status.State is DeliveryState.Running or DeliveryState.Unknown)
+            {
+                if (time.GetUtcNow() - row.AcceptedAt < GiveUpAfter) continue;
+                status = new DeliveryStatus(DeliveryState.Unknown); // give up asking; the reminder stays Sent
+            }
 
             var record = await records.LoadAsync(row.ClinicId, row.PatientId, ct);
             var session = record.Session(row.SessionId);
             if (session is not null && session.ReminderId.ToString() == row.RowKey && session.Status == ReminderStatus.Sent)
             {
-                session.ProviderStatus = status.State.ToString();
+                session.ProviderStatus = status.State == DeliveryState.Unknown ? "Unconfirmed" : status.State.ToString();
                 if (status.State == DeliveryState.Failed)
                 {
                     session.Decide(ReminderStatus.Failed, status.ErrorCode ?? "DeliveryFailed",

@@ -33,9 +33,12 @@ public sealed class AcsEmailOptions
     /// <summary>Base delay of the exponential back-off.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest wait between two tries. A <c>retry-after</c> longer than this is not waited out: the send returns Transient.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Longest wait between two tries. A <c>retry-after</c> longer than this is not waited out: the send returns Transient.
+    /// Kept short so one slow send cannot push a sweep past its time budget and the Functions timeout.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Timeout of one HTTP try. A send that times out is Transient; the reminder's next attempt asks ACS for its status first.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

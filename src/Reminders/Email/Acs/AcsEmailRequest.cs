@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Reminders.Email.Acs;
 
@@ -42,18 +41,3 @@ public sealed record AcsEmailContent(string Subject, string? PlainText, string? 
 public sealed record AcsEmailRecipients(IReadOnlyList<AcsEmailAddress> To);
 
 public sealed record AcsEmailAddress(string Address, string? DisplayName = null);
-
-/// <summary>The body of a 202 to a send and of a 200 to a status request: <c>{id, status, error}</c>.</summary>
-public sealed record AcsOperation(string? Id, string? Status, AcsError? Error);
-
-/// <summary>An ACS error (<c>ErrorDetail</c>): the body of a failed request is <c>{"error": {...}}</c>.</summary>
-public sealed record AcsError(string? Code, string? Message);
-
-public sealed record AcsErrorResponse(AcsError? Error);
-
-/// <summary>Compact camelCase JSON, nulls left out, System.Text.Json's default (escaping) encoder as the ACS SDK uses.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(AcsEmailRequest))]
-[JsonSerializable(typeof(AcsOperation))]
-[JsonSerializable(typeof(AcsErrorResponse))]
-internal sealed partial class AcsJson : JsonSerializerContext;

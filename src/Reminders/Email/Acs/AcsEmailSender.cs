@@ -59,8 +59,6 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
                 email.Value.SenderAddress);
     }
 
-    public Uri Endpoint => _endpoint;
-
     public async Task<EmailSendResult> SendAsync(EmailMessage email, CancellationToken ct)
     {
         var operationId = email.ReminderId.ToString("D");

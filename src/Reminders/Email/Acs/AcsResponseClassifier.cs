@@ -31,7 +31,11 @@ internal sealed class AcsResponseClassifier(int successStatus, bool retry, TimeS
         if (response.Headers.TryGetValue("Retry-After", out var value))
         {
             if (int.TryParse(value, out var seconds)) return TimeSpan.FromSeconds(Math.Max(0, seconds));
-            if (DateTimeOffset.TryParse(value, out var at)) return at - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero;
+            if (DateTimeOffset.TryParse(value, out var at))
+            {
+                var until = at - DateTimeOffset.UtcNow;
+                return until > TimeSpan.Zero ? until : TimeSpan.Zero;
+            }
         }
         return null;
     }

@@ -66,7 +66,8 @@ internal static class SmtpFailures
         return e.ErrorCode switch
         {
             SmtpErrorCode.RecipientNotAccepted => Rejected("RecipientRejected", $"The SMTP server refused the recipient address: {Reply(e)}"),
-            SmtpErrorCode.SenderNotAccepted => Rejected("SenderRejected", $"The SMTP server refused the sender address (Email:SenderAddress): {Reply(e)}"),
+            // A refused sender is our configuration (Email:SenderAddress), not this patient's address: stop, keep pending.
+            SmtpErrorCode.SenderNotAccepted => Misconfigured("SenderRejected", $"The SMTP server refused the sender address (Email:SenderAddress): {Reply(e)}"),
             SmtpErrorCode.MessageNotAccepted => Rejected("MessageRejected", $"The SMTP server refused the message: {Reply(e)}"),
             _ => Rejected("SmtpRejected", $"The SMTP server refused the message: {Reply(e)}"),
         };
