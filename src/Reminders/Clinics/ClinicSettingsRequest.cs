@@ -80,13 +80,13 @@ public sealed record ClinicSettingsRequest(
         if (LogoUrl is not null && (!Uri.TryCreate(LogoUrl, UriKind.Absolute, out logo) || logo.Scheme != "https"))
             v.Add("logoUrl", "logoUrl must be an absolute https URL (mail clients block insecure images).");
 
-        if (AccentColor is not null && !System.Text.RegularExpressions.Regex.IsMatch(AccentColor, "^#[0-9A-Fa-f]{6}$"))
+        if (AccentColor is not null && !System.Text.RegularExpressions.Regex.IsMatch(AccentColor, @"^#[0-9A-Fa-f]{6}\z"))
             v.Add("accentColor", "accentColor must be a colour written #RRGGBB.");
 
         if (PostalAddress is not null && (PostalAddress.Length > 300 || PostalAddress.Any(char.IsControl)))
             v.Add("postalAddress", "postalAddress must be at most 300 characters on one line.");
 
-        if (Phone is not null && !System.Text.RegularExpressions.Regex.IsMatch(Phone, @"^[0-9+()\-. ]{3,40}$"))
+        if (Phone is not null && !System.Text.RegularExpressions.Regex.IsMatch(Phone, @"^[0-9+()\-. ]{3,40}\z"))
             v.Add("phone", "phone must be 3-40 characters of digits, spaces and + ( ) - .");
 
         return v.IsValid

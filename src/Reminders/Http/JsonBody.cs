@@ -41,17 +41,13 @@ public static class JsonBody
                     return new(null, Problems.TooLarge(MaxBytes));
             }
         }
-        catch (Exception e) when (e is not BadHttpRequestException)
+        catch (Exception e) when (e is BadHttpRequestException or IOException)
         {
-            return new(null, Problems.Invalid("body", "DEBUG " + e.ToString()));
-        }
-        catch (BadHttpRequestException e)
-        {
-            // The server failed the read itself (broken chunked framing, or its own size cap, which it counts as the
-            // body arrives, before we read it): the client's fault, so a 4xx naming the body rather than a 500.
-            return new(null, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            // The server failed the read itself (broken chunked framing, its own size cap, which it counts as the body
+            // arrives rather than as we read it, or a client gone mid-body): a 4xx naming the body, not a 500.
+            return new(null, e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
                 ? Problems.TooLarge(MaxBytes)
-                : Problems.Invalid("body", "The request body could not be read: " + e.Message));
+                : Problems.Invalid("body", "The request body could not be read: broken framing or an incomplete body."));
         }
 
         if (buffer.Length == 0)
