@@ -38,6 +38,8 @@ public sealed class SessionEntity : ITableEntity
     /// <summary>The provider's final word on a sent message, where it gives one later (ACS: Succeeded).</summary>
     public string? ProviderStatus { get; set; }
     public int Attempts { get; set; }
+    /// <summary>Every reminder id of this session the provider accepted, ';'-separated: a reminder is never sent twice.</summary>
+    public string? SentReminderIds { get; set; }
 
     /// <summary>Set by a sweep while it sends; another sweep leaves the reminder alone until the lease ends.</summary>
     public string? ClaimedBy { get; set; }
@@ -49,6 +51,16 @@ public sealed class SessionEntity : ITableEntity
     public ReminderSchedule Schedule => new(DateOnly.ParseExact(ReliefEndsOn, "yyyy-MM-dd"), DateOnly.ParseExact(ReminderDate, "yyyy-MM-dd"));
 
     public static string RowFor(string patientId, string sessionId) => $"{patientId}|{sessionId}";
+
+    public bool WasSent(Guid reminderId) => SentReminderIds?.Contains(reminderId.ToString(), StringComparison.Ordinal) == true;
+
+    public void RecordSent(DateTimeOffset at, string messageId, string detail)
+    {
+        Decide(ReminderStatus.Sent, null, detail, at);
+        SentAt = at;
+        MessageId = messageId;
+        if (!WasSent(ReminderId)) SentReminderIds = SentReminderIds is null ? ReminderId.ToString() : $"{SentReminderIds};{ReminderId}";
+    }
 
     public void Decide(string status, string? reason, string? detail, DateTimeOffset at)
     {

@@ -5,15 +5,22 @@ namespace Reminders.Plan;
 /// <summary>The reminder rules, in one place: when a reminder starts, and what happens to it when it is due.</summary>
 internal static class ReminderPolicy
 {
-    /// <summary>Gives the session a new reminder for its current dates: Pending, or Expired if it is already too late.</summary>
-    public static void StartFresh(SessionEntity session, string clinicId, DateOnly today, DateTimeOffset now)
+    /// <summary>
+    /// Gives the session a new reminder for its current dates: Pending, or Expired if it is already too late.
+    /// Dates corrected and then changed back lead to an identity that was already sent: it is not sent twice,
+    /// unless <paramref name="resendSent"/> (the address changed, so the earlier email never reached this one).
+    /// </summary>
+    public static void StartFresh(SessionEntity session, string clinicId, DateOnly today, DateTimeOffset now, bool resendSent = false)
     {
         var schedule = session.Schedule;
         session.ReminderId = ReminderIdentity.For(clinicId, session.PatientId, session.SessionId, schedule.ReminderDate);
         session.Attempts = 0;
         session.SentAt = null;
         session.MessageId = null;
-        if (schedule.IsExpiredOn(today))
+        session.ProviderStatus = null;
+        if (!resendSent && session.WasSent(session.ReminderId))
+            session.Decide(ReminderStatus.Skipped, SkipReason.AlreadySent, "This reminder was already sent when the session last had these dates.", now);
+        else if (schedule.IsExpiredOn(today))
             session.Decide(ReminderStatus.Expired, "ReliefEnded", ReminderSchedule.ExpiredDetail(schedule.ReliefEndsOn), now);
         else
             session.Decide(ReminderStatus.Pending, null, $"Due on {schedule.ReminderDate:yyyy-MM-dd}.", now);
@@ -30,7 +37,7 @@ internal static class ReminderPolicy
             return Decision.Skip(SkipReason.OptedOut, "The patient unsubscribed from this clinic's reminders.");
 
         var newer = record.Sessions
-            .Where(s => !s.Cancelled && s.SessionId != session.SessionId && s.InjectionDay > session.InjectionDay)
+            .Where(s => !s.Cancelled && s.SessionId != session.SessionId && IsLater(s, session))
             .OrderByDescending(s => s.InjectionDay)
             .FirstOrDefault();
         if (newer is not null)
@@ -41,6 +48,11 @@ internal static class ReminderPolicy
 
         return Decision.Send;
     }
+
+    /// <summary>A later injection date wins; two sessions on the same day send one email (the higher session id's).</summary>
+    private static bool IsLater(SessionEntity other, SessionEntity session) =>
+        other.InjectionDay > session.InjectionDay ||
+        (other.InjectionDay == session.InjectionDay && string.CompareOrdinal(other.SessionId, session.SessionId) > 0);
 
     internal sealed record Decision(string Kind, string? Reason = null, string? Detail = null)
     {

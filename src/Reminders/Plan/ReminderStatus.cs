@@ -22,4 +22,6 @@ public static class SkipReason
     public const string Cancelled = "Cancelled";
     /// <summary>The patient unsubscribed from this clinic's reminders.</summary>
     public const string OptedOut = "OptedOut";
+    /// <summary>The same reminder (same session and dates) was sent before; it is never sent twice.</summary>
+    public const string AlreadySent = "AlreadySent";
 }

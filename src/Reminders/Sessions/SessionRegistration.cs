@@ -69,7 +69,7 @@ public sealed class SessionRegistration(PatientRecords records, TimeProvider tim
         }
         else if (emailChanged && session.Status == ReminderStatus.Failed)
         {
-            ReminderPolicy.StartFresh(session, clinic.Id, today, now);
+            ReminderPolicy.StartFresh(session, clinic.Id, today, now, resendSent: true);
         }
 
         // Due row first: a crash after it leaves a row the sweep recognises as stale, never a pending reminder it cannot find.

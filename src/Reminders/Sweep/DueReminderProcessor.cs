@@ -67,12 +67,8 @@ public sealed class DueReminderProcessor(
         switch (result.Outcome)
         {
             case EmailSendOutcome.Accepted:
-                await RecordAsync(session, runId, s =>
-                {
-                    s.Decide(ReminderStatus.Sent, null, $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file.", at);
-                    s.SentAt = at;
-                    s.MessageId = result.ProviderMessageId ?? email.MessageId;
-                }, ct);
+                await RecordAsync(session, runId, s => s.RecordSent(
+                    at, result.ProviderMessageId ?? email.MessageId, $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file."), ct);
                 if (result.AwaitsFinalStatus)
                     await settlement.TrackAsync(session, result.ProviderMessageId ?? email.MessageId, at, ct);
                 await RemoveDueAsync(due, ct);

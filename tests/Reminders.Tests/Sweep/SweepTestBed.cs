@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Reminders.Clinics;
+using Reminders.Configuration;
+using Reminders.Email;
+using Reminders.Patients;
+using Reminders.Plan;
+using Reminders.Sessions;
+using Reminders.Storage;
+using Reminders.Sweep;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.Sweep;
+
+/// <summary>One call to the email sender, as a fake sees it. <see cref="SendForReal"/> hands it to the real outbox sender.</summary>
+public sealed record SendCall(EmailMessage Message, int Number, int NumberForThisReminder, Func<Task<EmailSendResult>> SendForReal);
+
+/// <summary>What a fake sender does with one call: pass it on, return a scripted outcome, throw, advance the clock...</summary>
+public delegate Task<EmailSendResult> SendBehaviour(SendCall call);
+
+/// <summary>Every call any sender of a test bed (and its twins) received, counted per reminder id.</summary>
+public sealed class SendLog
+{
+    private readonly ConcurrentDictionary<Guid, int> _calls = new();
+    private readonly ConcurrentQueue<EmailMessage> _messages = new();
+    private int _total;
+
+    public int Total => Volatile.Read(ref _total);
+    public IReadOnlyDictionary<Guid, int> CallsPerReminder => _calls;
+    public IReadOnlyList<EmailMessage> Messages => _messages.ToArray();
+    public int CallsFor(Guid reminderId) => _calls.GetValueOrDefault(reminderId);
+
+    internal (int Number, int ForReminder) Record(EmailMessage message)
+    {
+        _messages.Enqueue(message);
+        var forReminder = _calls.AddOrUpdate(message.ReminderId, 1, (_, n) => n + 1);
+        return (Interlocked.Increment(ref _total), forReminder);
+    }
+}
+
+/// <summary>Counts every call, then does what the test scripted (by default: the real outbox sender).</summary>
+public sealed class RecordingEmailSender(IEmailSender real, SendLog log, SendBehaviour? behaviour) : IEmailSender
+{
+    public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken ct)
+    {
+        var (number, forReminder) = log.Record(message);
+        Task<EmailSendResult> SendForReal() => real.SendAsync(message, ct);
+        return behaviour is null ? SendForReal() : behaviour(new SendCall(message, number, forReminder, SendForReal));
+    }
+}
+
+/// <summary>Thrown by a fake sender to stand for a process that dies after it claimed a reminder.</summary>
+public sealed class SimulatedCrash() : Exception("Simulated crash after the claim.");
+
+/// <summary>
+/// The core services (<see cref="RemindersServiceCollectionExtensions.AddReminders"/>) on real Azurite, with a
+/// <see cref="FakeTimeProvider"/> and a recording email sender. Each bed has its own tables and outbox;
+/// <see cref="Twin"/> makes a second, independent service provider over the same tables, clock, outbox and send log.
+/// </summary>
+public sealed class SweepTestBed : IAsyncDisposable
+{
+    public const string DefaultTimeZone = "Europe/Madrid";
+
+    private readonly ServiceProvider _services;
+    private readonly bool _ownsOutbox;
+
+    private SweepTestBed(TestSettings settings, FakeTimeProvider time, SendLog log, IReadOnlyDictionary<string, string?>? overrides,
+        SendBehaviour? send, bool substituteSender, bool ownsOutbox)
+    {
+        Settings = settings;
+        Time = time;
+        Sends = log;
+        _ownsOutbox = ownsOutbox;
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.ToConfiguration())
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
+            .Build();
+        OutboxPath = configuration["Email:OutboxPath"]!;
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(time);
+        // Before AddReminders, which only adds its own sender if none is registered.
+        if (substituteSender)
+            services.AddSingleton<IEmailSender>(sp => new RecordingEmailSender(
+                new OutboxEmailSender(sp.GetRequiredService<IOptions<EmailOptions>>(), time), log, send));
+        services.AddReminders(configuration);
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <param name="settings">Overrides of <see cref="TestSettings.ToConfiguration"/>, e.g. <c>Reminders:ClaimLease</c>.</param>
+    /// <param name="send">What the sender does; null: the real outbox sender (calls still counted).</param>
+    /// <param name="substituteSender">False: no fake at all, the sender <c>AddReminders</c> registers (nothing is counted).</param>
+    public static SweepTestBed Create(Azurite azurite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null,
+        SendBehaviour? send = null, bool substituteSender = true) =>
+        new(new TestSettings(azurite.ConnectionString), time ?? TestClock.New(), new SendLog(), settings, send, substituteSender, ownsOutbox: true);
+
+    /// <summary>Another service provider (its own sweep, processor, table clients) over the same tables, clock, outbox and send log.</summary>
+    public SweepTestBed Twin(IReadOnlyDictionary<string, string?>? settings = null, SendBehaviour? send = null) =>
+        new(Settings, Time, Sends, settings, send, substituteSender: true, ownsOutbox: false);
+
+    public TestSettings Settings { get; }
+    public FakeTimeProvider Time { get; }
+    public SendLog Sends { get; }
+    public string OutboxPath { get; }
+
+    public ClinicDirectory Clinics => _services.GetRequiredService<ClinicDirectory>();
+    public SessionRegistration Registration => _services.GetRequiredService<SessionRegistration>();
+    public PatientAdministration Patients => _services.GetRequiredService<PatientAdministration>();
+    public PatientRecords Records => _services.GetRequiredService<PatientRecords>();
+    public ReminderTables Tables => _services.GetRequiredService<ReminderTables>();
+    public ReminderSweep Sweep => _services.GetRequiredService<ReminderSweep>();
+    public IEmailSender Sender => _services.GetRequiredService<IEmailSender>();
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // ---- clinics and sessions ----
+
+    public static Clinic NewClinic(string id, string timeZone = DefaultTimeZone, SendWindow? window = null, bool paused = false,
+        int reliefDays = Clinic.DefaultReliefDays, int remindDaysBefore = Clinic.DefaultRemindDaysBefore) =>
+        new(id, "Clinic " + id, TimeZoneInfo.FindSystemTimeZoneById(timeZone), new Uri($"https://{id}.example.com/book"),
+            $"desk@{id}.example.com", reliefDays, remindDaysBefore, window ?? SendWindow.Default, paused);
+
+    public async Task<Clinic> AddClinicAsync(string id, string timeZone = DefaultTimeZone, SendWindow? window = null, bool paused = false,
+        int reliefDays = Clinic.DefaultReliefDays, int remindDaysBefore = Clinic.DefaultRemindDaysBefore)
+    {
+        var clinic = NewClinic(id, timeZone, window, paused, reliefDays, remindDaysBefore);
+        await Clinics.SaveAsync(clinic, Ct);
+        return clinic;
+    }
+
+    public DateOnly Today(Clinic clinic) => clinic.Today(Time);
+
+    /// <summary>The injection date whose reminder (at the clinic's defaults) falls <paramref name="days"/> days before the clinic's today; negative: in the future.</summary>
+    public DateOnly InjectionWithReminderDaysAgo(Clinic clinic, int days) =>
+        Today(clinic).AddDays(-days - (clinic.ReliefDays - clinic.RemindDaysBefore));
+
+    /// <summary>The injection date whose relief (at the clinic's default) ended <paramref name="days"/> days before the clinic's today.</summary>
+    public DateOnly InjectionWithReliefEndedDaysAgo(Clinic clinic, int days) => Today(clinic).AddDays(-days - clinic.ReliefDays);
+
+    /// <summary>Registers a session the way the API does after validation; the session id defaults to the injection date.</summary>
+    public async Task<SessionView> RegisterAsync(Clinic clinic, string patientId, DateOnly injectionDate, string? sessionId = null,
+        string? email = null, int? reliefDays = null, string? firstName = null)
+    {
+        var input = new ValidSession(patientId, email ?? $"{patientId}@example.com", firstName, injectionDate,
+            sessionId ?? injectionDate.ToString("yyyy-MM-dd"), reliefDays ?? clinic.ReliefDays);
+        return (await Registration.RegisterAsync(clinic, input, Ct)).Session;
+    }
+
+    public async Task<SessionView> SessionAsync(string clinicId, string patientId, string? sessionId = null)
+    {
+        var patient = await Patients.FindAsync(clinicId, patientId, Ct);
+        Assert.NotNull(patient);
+        return sessionId is null ? Assert.Single(patient.Sessions) : patient.Sessions.Single(s => s.SessionId == sessionId);
+    }
+
+    public Task<SweepResult> SweepAsync() => Sweep.RunAsync(Ct);
+
+    // ---- what is stored and sent ----
+
+    public async Task<List<DueEntity>> DueRowsAsync()
+    {
+        await Tables.EnsureCreatedAsync(Ct);
+        var rows = new List<DueEntity>();
+        await foreach (var row in Tables.Due.QueryAsync<DueEntity>(cancellationToken: Ct))
+            rows.Add(row);
+        return rows;
+    }
+
+    public string[] OutboxFiles() => Outbox.Files(OutboxPath);
+
+    public string OutboxFileFor(Guid reminderId) => Path.Combine(OutboxPath, $"{reminderId}.eml");
+
+    // ---- time ----
+
+    /// <summary>A clock at this local wall-clock time in <paramref name="timeZone"/>.</summary>
+    public static FakeTimeProvider ClockAtLocal(DateTime local, string timeZone = DefaultTimeZone) =>
+        TestClock.New(UtcFor(local, timeZone));
+
+    /// <summary>Moves the clock forward to this local wall-clock time in <paramref name="timeZone"/>.</summary>
+    public void AdvanceToLocal(DateTime local, string timeZone = DefaultTimeZone) => Time.SetUtcNow(UtcFor(local, timeZone));
+
+    private static DateTimeOffset UtcFor(DateTime local, string timeZone) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZoneInfo.FindSystemTimeZoneById(timeZone)), TimeSpan.Zero);
+
+    // ---- assertions ----
+
+    public static void AssertCounts(SweepResult result, int sent = 0, int skipped = 0, int expired = 0, int failed = 0, int deferred = 0) =>
+        Assert.Equal((sent, skipped, expired, failed, deferred), (result.Sent, result.Skipped, result.Expired, result.Failed, result.Deferred));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        if (_ownsOutbox && Directory.Exists(Settings.OutboxPath))
+        {
+            try { Directory.Delete(Settings.OutboxPath, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+}
