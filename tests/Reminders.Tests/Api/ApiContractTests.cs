@@ -7,16 +7,8 @@ using Reminders.Tests.Infrastructure;
 namespace Reminders.Tests.Api;
 
 /// <summary>The HTTP contract, run against both hosts (see the two subclasses at the end of the file).</summary>
-public abstract class ApiContractTests(Azurite azurite) : IAsyncLifetime
+public abstract class ApiContractTests(Azurite azurite) : HostedApiTests(azurite)
 {
-    protected IApiHost Host { get; private set; } = null!;
-
-    protected abstract Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time);
-
-    public async ValueTask InitializeAsync() => Host = await StartAsync(new TestSettings(azurite.ConnectionString), TestClock.New());
-
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
-
     [Fact]
     public async Task Creating_a_clinic_returns_its_key_once_and_updating_keeps_it()
     {

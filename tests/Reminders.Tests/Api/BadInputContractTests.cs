@@ -18,7 +18,7 @@ namespace Reminders.Tests.Api;
 /// "Changes nothing" is checked on every row of every table (ETag and all properties), not just on the row the
 /// request aimed at, plus the API's own view where there is one, and a sweep afterwards that must send nothing.
 /// </summary>
-public abstract class BadInputContractTests(Azurite azurite) : IAsyncLifetime
+public abstract class BadInputContractTests(Azurite azurite) : HostedApiTests(azurite)
 {
     private const string Clinic = "c1";
     private const string SeededPatient = "p1";
@@ -26,20 +26,16 @@ public abstract class BadInputContractTests(Azurite azurite) : IAsyncLifetime
     /// <summary>A valid id nobody has used: a bad request for it must not create it.</summary>
     private const string NewPatient = "new-patient";
 
-    protected IApiHost Host { get; private set; } = null!;
     private string _apiKey = "";
 
-    protected abstract Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time);
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Host = await StartAsync(new TestSettings(azurite.ConnectionString), TestClock.New());
+        await base.InitializeAsync();
         _apiKey = await Host.CreateClinicAsync(Clinic);
         // An existing patient with a pending reminder, so "unchanged" is about real rows, not an empty store.
         await Host.PostSessionOkAsync(_apiKey, new { patientId = SeededPatient, email = "ana@example.com", firstName = "Ana", injectionDate = Host.DaysAgo(10), sessionId = SeededSession });
     }
 
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 
     // ---------------------------------------------------------------- POST /api/sessions: the body as a whole
 

@@ -7,16 +7,8 @@ using Reminders.Tests.Infrastructure;
 namespace Reminders.Tests.Api;
 
 /// <summary>RFC 8058 one-click unsubscribe end to end over HTTP, on both hosts.</summary>
-public abstract class UnsubscribeContractTests(Azurite azurite) : IAsyncLifetime
+public abstract class UnsubscribeContractTests(Azurite azurite) : HostedApiTests(azurite)
 {
-    protected IApiHost Host { get; private set; } = null!;
-
-    protected abstract Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time);
-
-    public async ValueTask InitializeAsync() => Host = await StartAsync(new TestSettings(azurite.ConnectionString), TestClock.New());
-
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
-
     /// <summary>Registers a due session, sweeps, and returns the unsubscribe URL's path and query from the email that went out.</summary>
     private async Task<(string ApiKey, string Link)> SentReminderAsync(string patientId = "p1", string email = "ana@example.com", string sessionId = "s1")
     {

@@ -1,8 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
@@ -18,24 +16,9 @@ namespace Reminders.Tests.Infrastructure;
 /// (route, methods) under the host's "api" prefix, the way the Functions host binds them: the request,
 /// route values by parameter name, and the cancellation token. The function key is the platform's and is not modelled.
 /// </summary>
-public sealed class FunctionsHost : IApiHost
+public sealed class FunctionsHost(WebApplication app, FakeTimeProvider time, TestSettings settings) : WebAppHost(app, time, settings)
 {
     public static readonly Assembly FunctionsAssembly = typeof(Reminders.Functions.SweepFunctions).Assembly;
-    private readonly WebApplication _app;
-
-    private FunctionsHost(WebApplication app, FakeTimeProvider time, TestSettings settings)
-    {
-        _app = app;
-        Time = time;
-        Settings = settings;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
-    }
-
-    public HttpClient Client { get; }
-    public FakeTimeProvider Time { get; }
-    public TestSettings Settings { get; }
-    public IServiceProvider Services => _app.Services;
 
     public static IEnumerable<(MethodInfo Method, HttpTriggerAttribute Trigger)> HttpFunctions() =>
         from type in FunctionsAssembly.GetTypes()
@@ -72,12 +55,5 @@ public sealed class FunctionsHost : IApiHost
             (object?)context.Request.RouteValues[p.Name!]?.ToString()).ToArray();
         var result = await (Task<IResult>)method.Invoke(target, args)!;
         await result.ExecuteAsync(context);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }
