@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reminders.Configuration;
+using Reminders.Unsubscribe;
 
 namespace Reminders.Server;
 
@@ -8,10 +9,15 @@ public static class ReminderServer
     /// <summary>Builds the app; tests pass <paramref name="overrides"/> to swap services such as the clock.</summary>
     public static WebApplication Create(string[] args, Action<IServiceCollection>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = the app's folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // Kestrel's own cap sits above the API's 64 KiB limit, which answers with a problem body first.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
         overrides?.Invoke(builder.Services);
+        // In Development, links in emails point at where this server listens (--urls / ASPNETCORE_URLS), unless set.
+        var listening = builder.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        if (builder.Environment.IsDevelopment() && listening is not null && !listening.Contains(":0", StringComparison.Ordinal))
+            builder.Services.PostConfigure<PatientLinkOptions>(o => o.PublicBaseUrl = string.IsNullOrWhiteSpace(o.PublicBaseUrl) ? listening.Replace("0.0.0.0", "localhost").Replace("+", "localhost").Replace("*", "localhost") : o.PublicBaseUrl);
         builder.Services.AddReminders(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));

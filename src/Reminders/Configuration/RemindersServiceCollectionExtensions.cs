@@ -27,11 +27,11 @@ public static class RemindersServiceCollectionExtensions
             .Validate(o => EmailAddresses.IsValid(o.SenderAddress), "Email:SenderAddress must be an email address.")
             .ValidateOnStart();
 
-        services.AddOptions<LinkOptions>().Bind(configuration.GetSection(RemindersOptions.Section)).ValidateOnStart();
+        services.AddOptions<PatientLinkOptions>().Bind(configuration.GetSection(RemindersOptions.Section)).ValidateOnStart();
         // Without a host (a bare service collection) there is no environment: treat it as production.
-        services.AddSingleton(sp => new LinkOptionsSetup(sp.GetService<IHostEnvironment>()?.IsDevelopment() ?? false));
-        services.AddSingleton<IPostConfigureOptions<LinkOptions>>(sp => sp.GetRequiredService<LinkOptionsSetup>());
-        services.AddSingleton<IValidateOptions<LinkOptions>>(sp => sp.GetRequiredService<LinkOptionsSetup>());
+        services.AddSingleton(sp => new PatientLinkOptionsSetup(sp.GetService<IHostEnvironment>()?.IsDevelopment() ?? false));
+        services.AddSingleton<IPostConfigureOptions<PatientLinkOptions>>(sp => sp.GetRequiredService<PatientLinkOptionsSetup>());
+        services.AddSingleton<IValidateOptions<PatientLinkOptions>>(sp => sp.GetRequiredService<PatientLinkOptionsSetup>());
 
         // Built now, not lazily: a bad connection string should stop start-up, not the first request.
         services.AddSingleton(StorageSettings.CreateTableServiceClient(configuration));

@@ -10,7 +10,7 @@ namespace Reminders.Email;
 /// Writes the rebooking invitation from the shipped templates, in the clinic's language and branding. The subject
 /// and preview text name no treatment or diagnosis: they show on lock screens and in shared inboxes.
 /// </summary>
-public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<LinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
+public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<PatientLinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
 {
     public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today, int Attempt = 1);
 

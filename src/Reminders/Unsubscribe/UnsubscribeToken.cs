@@ -9,7 +9,7 @@ namespace Reminders.Unsubscribe;
 /// A signed, unguessable token tied to clinic + patient + the address the email went to. It carries no address,
 /// only a hash of it, so a forwarded or logged link reveals nothing; opt-out is stored against that hash.
 /// </summary>
-public sealed class UnsubscribeTokens(IOptions<LinkOptions> options)
+public sealed class UnsubscribeTokens(IOptions<PatientLinkOptions> options)
 {
     public sealed record Claims(string ClinicId, string PatientId, string AddressHash);
 

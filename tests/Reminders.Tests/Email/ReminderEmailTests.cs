@@ -13,7 +13,7 @@ public sealed class ReminderEmailTests
     private static readonly Clinic Clinic = new("c1", "Spine & Pain <Centre>", TimeZoneInfo.FindSystemTimeZoneById("Europe/Madrid"),
         new Uri("https://book.example.com/?clinic=c1&src=email"), "desk@c1.example.com", 90, 14, SendWindow.Default, false);
 
-    private static readonly IOptions<LinkOptions> Links = Options.Create(new LinkOptions { PublicBaseUrl = "https://r.example.com", LinkSigningKey = new string('k', 32) });
+    private static readonly IOptions<PatientLinkOptions> Links = Options.Create(new PatientLinkOptions { PublicBaseUrl = "https://r.example.com", LinkSigningKey = new string('k', 32) });
 
     private static readonly Guid ReminderId = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
 

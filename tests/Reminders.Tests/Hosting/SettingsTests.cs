@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Reminders.Server;
 using Reminders.Tests.Infrastructure;
@@ -54,6 +55,41 @@ public sealed class SettingsTests(Azurite azurite)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(503, (await response.ProblemAsync())["status"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task In_Development_links_point_at_the_listening_url_and_a_signing_key_is_generated()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var configuration = new TestSettings(azurite.ConnectionString).ToConfiguration();
+        configuration.Remove("Reminders:PublicBaseUrl");
+        configuration.Remove("Reminders:LinkSigningKey");
+        var args = configuration.Select(kv => $"--{kv.Key}={kv.Value}").Concat([$"--urls=http://127.0.0.1:{port}", "--environment=Development"]).ToArray();
+        await using var app = ReminderServer.Create(args);
+        await app.StartAsync();
+
+        var links = app.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value;
+
+        Assert.Equal($"http://127.0.0.1:{port}", links.PublicBaseUrl);
+        Assert.True(links.LinkSigningKey.Length >= 32);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void Outside_Development_links_need_a_public_url_and_a_signing_key()
+    {
+        var configuration = new TestSettings(azurite.ConnectionString).ToConfiguration();
+        configuration.Remove("Reminders:PublicBaseUrl");
+        configuration.Remove("Reminders:LinkSigningKey");
+        var app = ReminderServer.Create(configuration.Select(kv => $"--{kv.Key}={kv.Value}").Append("--urls=http://127.0.0.1:0").ToArray());
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value);
+
+        Assert.Contains("Reminders:PublicBaseUrl", error.Message);
+        Assert.Contains("Reminders:LinkSigningKey", error.Message);
     }
 
     private string[] Args(string key, string value)

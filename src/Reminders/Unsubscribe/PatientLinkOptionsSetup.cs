@@ -4,17 +4,17 @@ using Microsoft.Extensions.Options;
 namespace Reminders.Unsubscribe;
 
 /// <summary>Development gets working links without setup; anywhere else the operator must set both settings.</summary>
-internal sealed class LinkOptionsSetup(bool isDevelopment) : IPostConfigureOptions<LinkOptions>, IValidateOptions<LinkOptions>
+internal sealed class PatientLinkOptionsSetup(bool isDevelopment) : IPostConfigureOptions<PatientLinkOptions>, IValidateOptions<PatientLinkOptions>
 {
-    public void PostConfigure(string? name, LinkOptions options)
+    public void PostConfigure(string? name, PatientLinkOptions options)
     {
         if (!isDevelopment) return;
-        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = LinkOptions.DevelopmentBaseUrl;
+        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = PatientLinkOptions.DevelopmentBaseUrl;
         // A fresh key per start: links from earlier runs stop working, which is fine on a developer's machine.
         if (string.IsNullOrWhiteSpace(options.LinkSigningKey)) options.LinkSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     }
 
-    public ValidateOptionsResult Validate(string? name, LinkOptions options)
+    public ValidateOptionsResult Validate(string? name, PatientLinkOptions options)
     {
         var failures = new List<string>();
         if (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") ||
@@ -22,8 +22,8 @@ internal sealed class LinkOptionsSetup(bool isDevelopment) : IPostConfigureOptio
             failures.Add("Reminders:PublicBaseUrl must be an absolute http(s) origin such as https://reminders.example.com (required outside Development).");
         else if (uri.Scheme == "http" && !uri.IsLoopback && !isDevelopment)
             failures.Add("Reminders:PublicBaseUrl must use https outside Development.");
-        if (options.LinkSigningKey.Length < LinkOptions.MinKeyLength)
-            failures.Add($"Reminders:LinkSigningKey must be at least {LinkOptions.MinKeyLength} characters (required outside Development).");
+        if (options.LinkSigningKey.Length < PatientLinkOptions.MinKeyLength)
+            failures.Add($"Reminders:LinkSigningKey must be at least {PatientLinkOptions.MinKeyLength} characters (required outside Development).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,7 +1,7 @@
 namespace Reminders.Unsubscribe;
 
 /// <summary>Settings for the links in emails (under <c>Reminders</c>): where they point and the key that signs them.</summary>
-public sealed class LinkOptions
+public sealed class PatientLinkOptions
 {
     /// <summary>The origin patients' links point at, e.g. https://reminders.clinic.example. In Development, defaults to the local address.</summary>
     public string PublicBaseUrl { get; set; } = "";
