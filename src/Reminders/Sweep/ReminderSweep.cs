@@ -33,9 +33,10 @@ public sealed class ReminderSweep(
         tally.Failed += await settlement.SettleAsync(deadline, ct);
         var allClinics = await clinics.ListAsync(ct);
 
-        // No clinic's local date is more than a day ahead of UTC, so partitions before UTC today + 2 hold everything
-        // due anywhere; each row is then checked against its own clinic's today.
-        var upper = DueEntity.PartitionFor(DateOnly.FromDateTime(startedAt.UtcDateTime).AddDays(2));
+        // Partitions up to the latest local "today" among the clinics hold everything due anywhere; each row is then
+        // checked against its own clinic's today. Later partitions (tomorrow's reminders) are not read at all.
+        var latestToday = allClinics.Values.Select(c => c.Today(time)).DefaultIfEmpty(DateOnly.FromDateTime(startedAt.UtcDateTime)).Max();
+        var upper = DueEntity.PartitionFor(latestToday.AddDays(1));
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {upper}");
         await foreach (var due in tables.Due.QueryAsync<DueEntity>(filter, cancellationToken: ct))
         {
