@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Reminders.Tests.Infrastructure;
 
 namespace Reminders.Tests.Functions;
@@ -67,6 +69,26 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>());
         Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]!.GetValue<string>());
         Assert.False(string.IsNullOrWhiteSpace(values["ReminderSweepSchedule"]?.GetValue<string>()));
+    }
+
+    [Fact]
+    public void The_shipped_local_settings_configure_a_valid_app()
+    {
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(OutputFolder, "local.settings.json")))!["Values"]!.AsObject()
+            .ToDictionary(kv => kv.Key.Replace("__", ":"), kv => kv.Value?.GetValue<string>());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings
+        {
+            EnvironmentName = values["AZURE_FUNCTIONS_ENVIRONMENT"],
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddInMemoryCollection(values);
+        Reminders.Configuration.RemindersServiceCollectionExtensions.AddReminders(builder.Services, builder.Configuration);
+        using var host = builder.Build();
+
+        // Resolving the options runs every validator, as start-up does.
+        Assert.Equal("Outbox", host.Services.GetRequiredService<IOptions<Reminders.Email.EmailOptions>>().Value.Provider);
+        Assert.Equal("http://localhost:7071", host.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value.PublicBaseUrl);
+        Assert.NotNull(host.Services.GetRequiredService<IOptions<Reminders.Configuration.RemindersOptions>>().Value);
     }
 
     [Fact]
