@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -51,7 +52,18 @@ public sealed class ReminderSweep(
                 continue;
             }
 
-            var transition = await processor.ProcessAsync(due, clinic, runId, ct);
+            Transition transition;
+            try
+            {
+                transition = await processor.ProcessAsync(due, clinic, runId, ct);
+            }
+            catch (RequestFailedException e)
+            {
+                // One storage hiccup should not end the run for every other clinic. The reminder stays pending
+                // (a claim it holds expires with its lease), so nothing is lost; the next run settles it.
+                logger.LogWarning(e, "Reminder {ReminderId} could not be settled this run (storage answered {Status})", due.ReminderId, e.Status);
+                transition = Transition.Deferred;
+            }
             if (transition == Transition.StopSending)
             {
                 stopSending = true;
