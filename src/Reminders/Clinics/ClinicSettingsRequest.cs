@@ -20,7 +20,10 @@ public sealed record ClinicSettingsRequest(
     string? PostalAddress = null,
     string? Phone = null)
 {
-    public const int MinReliefDays = 14, MaxReliefDays = 365, MaxRemindDaysBefore = 60;
+    public const int MinReliefDays = 14, MaxReliefDays = 365, MaxRemindDaysBefore = 60, MaxUrlLength = 2000;
+
+    /// <summary>The timer runs hourly on the hour (UTC): a shorter window could fall between two runs and never be swept.</summary>
+    public const int MinSendWindowMinutes = 60;
 
     public Clinic? Validate(string clinicId, Validation v)
     {
@@ -36,8 +39,8 @@ public sealed record ClinicSettingsRequest(
 
         Uri? bookingUrl = null;
         if (string.IsNullOrWhiteSpace(BookingUrl)) v.Add("bookingUrl", "bookingUrl is required.");
-        else if (!Uri.TryCreate(BookingUrl, UriKind.Absolute, out bookingUrl) || bookingUrl.Scheme is not ("http" or "https") || string.IsNullOrEmpty(bookingUrl.Host))
-            v.Add("bookingUrl", "bookingUrl must be an absolute http or https URL.");
+        else if (BookingUrl.Length > MaxUrlLength || !Uri.TryCreate(BookingUrl, UriKind.Absolute, out bookingUrl) || bookingUrl.Scheme is not ("http" or "https") || string.IsNullOrEmpty(bookingUrl.Host))
+            v.Add("bookingUrl", $"bookingUrl must be an absolute http or https URL of at most {MaxUrlLength} characters.");
 
         if (ReplyTo is not null && !EmailAddresses.IsValid(ReplyTo)) v.Add("replyTo", "replyTo must be an email address.");
 
@@ -54,6 +57,8 @@ public sealed record ClinicSettingsRequest(
         var end = SendWindow.Default.EndMinute;
         if (SendWindowEnd is not null && !SendWindow.TryParseTime(SendWindowEnd, allowEndOfDay: true, out end))
             v.Add("sendWindowEnd", "sendWindowEnd must be a local time HH:mm (24:00 for end of day).");
+        else if ((end - start + 24 * 60) % (24 * 60) is var length && length != 0 && length < MinSendWindowMinutes)
+            v.Add("sendWindowEnd", $"The send window must be at least {MinSendWindowMinutes} minutes, so an hourly sweep always falls inside it.");
         else if (start == end)
             v.Add("sendWindowEnd", "sendWindowEnd must differ from sendWindowStart (use 00:00 to 24:00 for all day).");
 
@@ -77,8 +82,8 @@ public sealed record ClinicSettingsRequest(
         }
 
         Uri? logo = null;
-        if (LogoUrl is not null && (!Uri.TryCreate(LogoUrl, UriKind.Absolute, out logo) || logo.Scheme != "https"))
-            v.Add("logoUrl", "logoUrl must be an absolute https URL (mail clients block insecure images).");
+        if (LogoUrl is not null && (LogoUrl.Length > MaxUrlLength || !Uri.TryCreate(LogoUrl, UriKind.Absolute, out logo) || logo.Scheme != "https"))
+            v.Add("logoUrl", $"logoUrl must be an absolute https URL of at most {MaxUrlLength} characters (mail clients block insecure images).");
 
         if (AccentColor is not null && !System.Text.RegularExpressions.Regex.IsMatch(AccentColor, @"^#[0-9A-Fa-f]{6}\z"))
             v.Add("accentColor", "accentColor must be a colour written #RRGGBB.");

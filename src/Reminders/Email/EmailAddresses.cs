@@ -11,6 +11,9 @@ public static class EmailAddresses
             return false;
         if (!MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !string.IsNullOrEmpty(parsed.DisplayName))
             return false;
+        // MimeKit builds the message later: an address it refuses (e.g. "a.@example.com") must be refused here.
+        if (!MimeKit.MailboxAddress.TryParse(address, out var mailbox) || mailbox.Address != address)
+            return false;
         var domain = parsed.Host;
         return domain.Contains('.') && !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..");
     }

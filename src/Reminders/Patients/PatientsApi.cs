@@ -24,9 +24,16 @@ public static class PatientsApi
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
         if (!Validation.IsValidId(sessionId)) return InvalidId("sessionId");
 
-        return await patients.CancelSessionAsync(clinic.Id, patientId, sessionId, ct)
-            ? TypedResults.NoContent()
-            : Problems.NotFound("No such session for this patient.");
+        try
+        {
+            return await patients.CancelSessionAsync(clinic.Id, patientId, sessionId, ct)
+                ? TypedResults.NoContent()
+                : Problems.NotFound("No such session for this patient.");
+        }
+        catch (Sessions.ConcurrencyException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
     }
 
     /// <summary><c>DELETE /api/patients/{patientId}</c> (clinic): erase every row about the patient.</summary>

@@ -61,33 +61,45 @@ public sealed class DueReminderProcessor(
 
         var email = composer.Compose(new ReminderEmailComposer.Input(
             clinic, session.PatientId, session.ReminderId, record.Patient!.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today, session.Attempts));
-        var result = await sender.SendAsync(email, ct);
+        EmailSendResult result;
+        try
+        {
+            result = await sender.SendAsync(email, ct);
+        }
+        catch (Exception e) when (e is MimeKit.ParseException or FormatException)
+        {
+            // A message that cannot even be built (an address MIME refuses) fails this reminder, not the whole run.
+            result = new EmailSendResult(EmailSendOutcome.Rejected, ErrorCode: "InvalidMessage", Error: e.Message);
+        }
         var at = time.GetUtcNow();
+        // From here the provider has decided: record it even if the run is being cancelled, or the email would go
+        // out again after the lease.
+        var done = CancellationToken.None;
 
         switch (result.Outcome)
         {
             case EmailSendOutcome.Accepted:
-                await RecordAsync(session, runId, s => s.RecordSent(
-                    at, result.ProviderMessageId ?? email.MessageId, $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file."), ct);
+                var recorded = await RecordAsync(session, runId, s => s.RecordSent(
+                    at, result.ProviderMessageId ?? email.MessageId, $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file."), done);
                 if (result.AwaitsFinalStatus)
-                    await settlement.TrackAsync(session, result.ProviderMessageId ?? email.MessageId, at, ct);
-                await RemoveDueAsync(due, ct);
+                    await settlement.TrackAsync(session, result.ProviderMessageId ?? email.MessageId, at, done);
+                if (recorded) await RemoveDueAsync(due, done);
                 return Transition.Sent;
 
             case EmailSendOutcome.Rejected:
-                await RecordAsync(session, runId, s => s.Decide(ReminderStatus.Failed, result.ErrorCode ?? "Rejected",
-                    result.Error ?? $"The email provider rejected the message ({result.ErrorCode ?? "no reason given"}).", at), ct);
-                await RemoveDueAsync(due, ct);
+                if (await RecordAsync(session, runId, s => s.Decide(ReminderStatus.Failed, result.ErrorCode ?? "Rejected",
+                        result.Error ?? $"The email provider rejected the message ({result.ErrorCode ?? "no reason given"}).", at), done))
+                    await RemoveDueAsync(due, done);
                 return Transition.Failed;
 
             case EmailSendOutcome.Misconfigured:
                 logger.LogError("Email sender refused to work ({ErrorCode}): {Error}. Sending stops for this run; reminders stay pending.",
                     result.ErrorCode, result.Error);
-                await RecordAsync(session, runId, s => Release(s, $"Not sent: the email provider is misconfigured ({result.ErrorCode})."), ct);
+                await RecordAsync(session, runId, s => Release(s, $"Not sent: the email provider is misconfigured ({result.ErrorCode})."), done);
                 return Transition.StopSending;
 
             default:
-                await RecordAsync(session, runId, s => Release(s, $"Deferred to a later run: {result.ErrorCode} {result.Error}".TrimEnd()), ct);
+                await RecordAsync(session, runId, s => Release(s, $"Deferred to a later run: {result.ErrorCode} {result.Error}".TrimEnd()), done);
                 return Transition.Deferred;
         }
     }
@@ -99,22 +111,26 @@ public sealed class DueReminderProcessor(
         session.Detail = detail;
     }
 
-    /// <summary>Writes the outcome onto the claimed session; if it changed meanwhile, re-reads and applies again while the claim is still ours.</summary>
-    private async Task RecordAsync(SessionEntity session, string runId, Action<SessionEntity> apply, CancellationToken ct)
+    /// <summary>
+    /// Writes the outcome onto the claimed session; if it changed meanwhile, re-reads and applies again while the claim
+    /// is still ours. False when the session moved on (re-posted, cancelled): its due row then belongs to the new state.
+    /// </summary>
+    private async Task<bool> RecordAsync(SessionEntity session, string runId, Action<SessionEntity> apply, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             apply(session);
-            if (await records.TrySaveSessionAsync(session, ct)) return;
+            if (await records.TrySaveSessionAsync(session, ct)) return true;
 
             var fresh = (await records.LoadAsync(session.PartitionKey, session.PatientId, ct)).Session(session.SessionId);
             if (fresh is null || fresh.ReminderId != session.ReminderId || fresh.ClaimedBy != runId)
             {
                 logger.LogWarning("Reminder {ReminderId} changed while it was being sent; its outcome was not recorded.", session.ReminderId);
-                return;
+                return false;
             }
             session = fresh;
         }
+        return false;
     }
 
     /// <summary>
