@@ -168,7 +168,8 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
                     email.ReminderId, status, code, message.ProcessingContext.RetryNumber + 1);
                 return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: code, Error: error);
             case >= 400 and < 500:
-                _logger.LogWarning("ACS rejected reminder {ReminderId}: {Status} {Code}: {Error}", email.ReminderId, status, code, error);
+                // No message text in the log: it can quote the recipient. It is kept on the reminder instead.
+                _logger.LogWarning("ACS rejected reminder {ReminderId}: {Status} {Code}", email.ReminderId, status, code);
                 return new EmailSendResult(EmailSendOutcome.Rejected, ErrorCode: code, Error: error);
             default:
                 return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: code, Error: $"Unexpected answer from ACS: {status}. {error}".TrimEnd());

@@ -142,8 +142,13 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
 
     private EmailSendResult Log(EmailMessage email, EmailSendResult failure)
     {
-        _logger.LogWarning("SMTP send of reminder {ReminderId} ended {Outcome} ({ErrorCode}): {Error}",
-            email.ReminderId, failure.Outcome, failure.ErrorCode, failure.Error);
+        // A server's reply about a recipient often quotes the address: only configuration failures log their text.
+        // The full reply is kept on the reminder, where the clinic can see it.
+        if (failure.Outcome == EmailSendOutcome.Misconfigured)
+            _logger.LogWarning("SMTP send of reminder {ReminderId} ended {Outcome} ({ErrorCode}): {Error}",
+                email.ReminderId, failure.Outcome, failure.ErrorCode, failure.Error);
+        else
+            _logger.LogWarning("SMTP send of reminder {ReminderId} ended {Outcome} ({ErrorCode})", email.ReminderId, failure.Outcome, failure.ErrorCode);
         return failure;
     }
 
