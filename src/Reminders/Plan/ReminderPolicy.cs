@@ -30,7 +30,7 @@ internal static class ReminderPolicy
     public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut)
     {
         if (record.Patient is null)
-            return Decision.Drop; // erased (or erasing): nothing is sent and nothing is kept
+            return Decision.Drop; // a registration between its writes, or an erasure: send nothing now
         if (session.Cancelled)
             return Decision.Skip(SkipReason.Cancelled, "The clinic cancelled this session.");
         if (optedOut)

@@ -75,9 +75,11 @@ public sealed class SessionRegistration(PatientRecords records, TimeProvider tim
         // Due row first: a crash after it leaves a row the sweep recognises as stale, never a pending reminder it cannot find.
         if (session.Status == ReminderStatus.Pending)
             await records.AddDueAsync(clinic.Id, session, now, ct);
-        await records.UpsertPatientAsync(patient, ct);
         if (!await records.TrySaveSessionAsync(session, ct))
             return null;
+        // After the session: if that write loses a race, nothing about the patient has changed yet, and a retry still
+        // sees the address change it must act on (a Failed reminder re-queued).
+        await records.UpsertPatientAsync(patient, ct);
         if (previousDue is not null && (previousDue != session.ReminderDate || session.Status != ReminderStatus.Pending))
             await records.RemoveDueIfPresentAsync(clinic.Id, session.PatientId, session.SessionId, previousDue, ct);
 

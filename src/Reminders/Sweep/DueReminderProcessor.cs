@@ -38,7 +38,9 @@ public sealed class DueReminderProcessor(
         var decision = ReminderPolicy.Evaluate(record, session, today, optedOut);
         if (decision == ReminderPolicy.Decision.Drop)
         {
-            await RemoveDueAsync(due, ct);
+            // No patient row: a registration between its two writes (session first), or an erasure. Send nothing;
+            // drop the row only once it is older than a lease, as for any other stale row.
+            if (due.CreatedAt + options.Value.ClaimLease < now) await RemoveDueAsync(due, ct);
             return Transition.None;
         }
         if (decision != ReminderPolicy.Decision.Send)
