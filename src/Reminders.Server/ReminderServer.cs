@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reminders.Configuration;
-using Reminders.Unsubscribe;
 
 namespace Reminders.Server;
 
@@ -14,10 +13,6 @@ public static class ReminderServer
         // Kestrel's own cap sits above the API's 64 KiB limit, which answers with a problem body first.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
         overrides?.Invoke(builder.Services);
-        // In Development, links in emails point at where this server listens (--urls / ASPNETCORE_URLS), unless set.
-        var listening = builder.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        if (builder.Environment.IsDevelopment() && listening is not null && !listening.Contains(":0", StringComparison.Ordinal))
-            builder.Services.PostConfigure<PatientLinkOptions>(o => o.PublicBaseUrl = string.IsNullOrWhiteSpace(o.PublicBaseUrl) ? listening.Replace("0.0.0.0", "localhost").Replace("+", "localhost").Replace("*", "localhost") : o.PublicBaseUrl);
         builder.Services.AddReminders(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));

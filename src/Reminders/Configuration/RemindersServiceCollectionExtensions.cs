@@ -29,7 +29,7 @@ public static class RemindersServiceCollectionExtensions
 
         services.AddOptions<PatientLinkOptions>().Bind(configuration.GetSection(RemindersOptions.Section)).ValidateOnStart();
         // Without a host (a bare service collection) there is no environment: treat it as production.
-        services.AddSingleton(sp => new PatientLinkOptionsSetup(sp.GetService<IHostEnvironment>()?.IsDevelopment() ?? false));
+        services.AddSingleton(sp => new PatientLinkOptionsSetup(sp.GetService<IHostEnvironment>()?.IsDevelopment() ?? false, configuration["urls"]));
         services.AddSingleton<IPostConfigureOptions<PatientLinkOptions>>(sp => sp.GetRequiredService<PatientLinkOptionsSetup>());
         services.AddSingleton<IValidateOptions<PatientLinkOptions>>(sp => sp.GetRequiredService<PatientLinkOptionsSetup>());
 

@@ -42,8 +42,9 @@ public static class StorageSettings
     private static TableClientOptions ClientOptions()
     {
         var options = new TableClientOptions();
-        // Keep patient identifiers out of logs: the SDK logs $filter unredacted since 12.6.
-        options.Diagnostics.IsLoggingContentEnabled = false;
+        // The SDK's request logs include $filter and entity paths (patient ids) unredacted since 12.6: keep them at
+        // the default "no query strings", and leave Azure SDK logging off in production log filters.
+        options.Diagnostics.LoggedQueryParameters.Clear();
         return options;
     }
 }

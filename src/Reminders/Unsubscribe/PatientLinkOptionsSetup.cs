@@ -3,15 +3,27 @@ using Microsoft.Extensions.Options;
 
 namespace Reminders.Unsubscribe;
 
-/// <summary>Development gets working links without setup; anywhere else the operator must set both settings.</summary>
-internal sealed class PatientLinkOptionsSetup(bool isDevelopment) : IPostConfigureOptions<PatientLinkOptions>, IValidateOptions<PatientLinkOptions>
+/// <summary>
+/// Development gets working links without setup: they point where the app listens (the <c>urls</c> setting, i.e.
+/// --urls / ASPNETCORE_URLS), else at the Functions default port. Anywhere else the operator must set both settings.
+/// </summary>
+internal sealed class PatientLinkOptionsSetup(bool isDevelopment, string? listeningUrls) : IPostConfigureOptions<PatientLinkOptions>, IValidateOptions<PatientLinkOptions>
 {
     public void PostConfigure(string? name, PatientLinkOptions options)
     {
         if (!isDevelopment) return;
-        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = PatientLinkOptions.DevelopmentBaseUrl;
+        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = ListeningOrigin() ?? PatientLinkOptions.DevelopmentBaseUrl;
         // A fresh key per start: links from earlier runs stop working, which is fine on a developer's machine.
         if (string.IsNullOrWhiteSpace(options.LinkSigningKey)) options.LinkSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    }
+
+    /// <summary>The first listening URL as an origin; wildcard hosts become localhost, and port 0 (chosen at start) is no answer.</summary>
+    private string? ListeningOrigin()
+    {
+        var first = listeningUrls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (first is null) return null;
+        first = first.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://0.0.0.0", "://localhost");
+        return Uri.TryCreate(first, UriKind.Absolute, out var uri) && uri.Port > 0 ? uri.GetLeftPart(UriPartial.Authority) : null;
     }
 
     public ValidateOptionsResult Validate(string? name, PatientLinkOptions options)
