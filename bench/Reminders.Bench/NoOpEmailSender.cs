@@ -9,6 +9,8 @@ internal sealed class NoOpEmailSender : IEmailSender
 
     public int Accepted => Volatile.Read(ref _accepted);
 
+    public SenderTraits Traits { get; } = new("NoOp", new SendLimits("noop", 0, 0), CanConfirmEarlierAttempt: true);
+
     public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken ct)
     {
         Interlocked.Increment(ref _accepted);

@@ -5,10 +5,10 @@ using Reminders.Http;
 
 namespace Reminders.Functions;
 
-public sealed class ClinicFunctions(ApiAuthentication auth, ClinicDirectory clinics)
+public sealed class ClinicFunctions(ApiAuthentication auth, ClinicDirectory clinics, Reminders.Plan.ReminderReplanner replanner, TimeProvider time)
 {
     [Function("PutClinic")]
     public Task<IResult> PutClinic(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "clinics/{clinicId}")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        ClinicsApi.PutClinic(request, clinicId, auth, clinics, ct);
+        ClinicsApi.PutClinic(request, clinicId, auth, clinics, replanner, time, ct);
 }

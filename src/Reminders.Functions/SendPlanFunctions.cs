@@ -6,10 +6,10 @@ using Reminders.Plan;
 
 namespace Reminders.Functions;
 
-public sealed class SendPlanFunctions(ApiAuthentication auth, PatientRecords records)
+public sealed class SendPlanFunctions(ApiAuthentication auth, PatientRecords records, Reminders.Security.SealedTokens tokens)
 {
     [Function("GetSendPlan")]
     public Task<IResult> GetSendPlan(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reminders")] HttpRequest request, CancellationToken ct) =>
-        SendPlanApi.GetSendPlan(request, auth, records, ct);
+        SendPlanApi.GetSendPlan(request, auth, records, tokens, ct);
 }

@@ -14,6 +14,12 @@ public sealed record Clinic(
 {
     public ClinicBranding Branding { get; init; } = ClinicBranding.Default;
 
+    /// <summary>
+    /// Goes up each time reliefDays or remindDaysBefore change. A pending reminder planned under an older version is
+    /// re-planned (by the settings change itself, or before any sweep sends it); a sent one is never touched.
+    /// </summary>
+    public int PlanVersion { get; init; }
+
     public const int DefaultReliefDays = 90;
     public const int DefaultRemindDaysBefore = 14;
 
@@ -22,5 +28,8 @@ public sealed record Clinic(
     /// <summary>"Today" for this clinic: its local date, which is what patients and staff mean by a date.</summary>
     public DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(LocalNow(time).DateTime);
 
-    public bool IsInSendWindow(TimeProvider time) => SendWindow.Contains(TimeOnly.FromDateTime(LocalNow(time).DateTime));
+    public bool IsInSendWindow(TimeProvider time) => SendWindow.IsOpen(time.GetUtcNow(), TimeZone);
+
+    /// <summary>When the window open now closes; null when it is closed.</summary>
+    public DateTimeOffset? SendWindowClosesAt(TimeProvider time) => SendWindow.OpenInterval(time.GetUtcNow(), TimeZone)?.End;
 }

@@ -23,17 +23,31 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
         return clinic.HasValue && clinic.Value!.ApiKeyHash == key.Value.PartitionKey ? clinic.Value.ToClinic() : null;
     }
 
-    public async Task<IReadOnlyDictionary<string, Clinic>> ListAsync(CancellationToken ct)
+    /// <summary>Every clinic. A row that cannot be read (a time zone this machine does not know) is listed apart, not thrown: one bad clinic must not stop the others' reminders.</summary>
+    public async Task<ClinicList> ListAsync(CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         var clinics = new Dictionary<string, Clinic>(StringComparer.Ordinal);
+        var unreadable = new List<string>();
         await foreach (var row in tables.Clinics.QueryAsync<ClinicEntity>(e => e.PartitionKey == ClinicEntity.Partition, cancellationToken: ct))
-            clinics[row.RowKey] = row.ToClinic();
-        return clinics;
+        {
+            try
+            {
+                clinics[row.RowKey] = row.ToClinic();
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or UriFormatException or ArgumentException or FormatException)
+            {
+                unreadable.Add(row.RowKey);
+            }
+        }
+        return new ClinicList(clinics, unreadable);
     }
 
-    /// <summary>Creates the clinic with a new API key (returned once), or replaces its settings and keeps its key (null).</summary>
-    public async Task<string?> SaveAsync(Clinic clinic, CancellationToken ct)
+    /// <summary>
+    /// Creates the clinic with a new API key (returned once), or replaces its settings and keeps its key (null). A
+    /// change of reliefDays or remindDaysBefore raises the plan version; <see cref="Saved.Clinic"/> is what was stored.
+    /// </summary>
+    public async Task<Saved> SaveAsync(Clinic clinic, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         for (var attempt = 0; ; attempt++)
@@ -45,10 +59,12 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
                 if (existing.HasValue)
                 {
                     var row = existing.Value!;
+                    var planChanged = row.ReliefDays != clinic.ReliefDays || row.RemindDaysBefore != clinic.RemindDaysBefore;
                     row.Apply(clinic);
+                    if (planChanged) row.PlanVersion++;
                     row.UpdatedAt = now;
                     await tables.Clinics.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
-                    return null;
+                    return new Saved(clinic with { PlanVersion = row.PlanVersion }, null, planChanged);
                 }
 
                 var apiKey = ApiKey.Generate();
@@ -65,7 +81,7 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
                     await tables.ApiKeys.DeleteEntityAsync(created.ApiKeyHash, ApiKeyEntity.Row, ETag.All, ct);
                     throw;
                 }
-                return apiKey;
+                return new Saved(clinic with { PlanVersion = 0 }, apiKey, false);
             }
             catch (RequestFailedException e) when (e.IsConflict() && attempt < 4)
             {
@@ -73,4 +89,11 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
             }
         }
     }
+
+    /// <param name="ApiKey">The new clinic's key, shown once; null when an existing clinic was updated.</param>
+    /// <param name="PlanChanged">reliefDays or remindDaysBefore changed: pending reminders are to be re-planned.</param>
+    public sealed record Saved(Clinic Clinic, string? ApiKey, bool PlanChanged);
 }
+
+/// <summary>The clinics, and the ids of rows that could not be read.</summary>
+public sealed record ClinicList(IReadOnlyDictionary<string, Clinic> Clinics, IReadOnlyList<string> Unreadable);

@@ -28,6 +28,7 @@ public sealed class ClinicEntity : ITableEntity
     public string? PostalAddress { get; set; }
     public string? Phone { get; set; }
     public string ApiKeyHash { get; set; } = "";
+    public int PlanVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -38,6 +39,7 @@ public sealed class ClinicEntity : ITableEntity
         Branding = new ClinicBranding(
             Locale ?? ClinicBranding.DefaultLocale, LogoUrl is null ? null : new Uri(LogoUrl),
             AccentColor ?? ClinicBranding.DefaultAccentColor, PostalAddress, Phone),
+        PlanVersion = PlanVersion,
     };
 
     public void Apply(Clinic clinic)

@@ -1,6 +1,9 @@
 namespace Reminders.Clinics;
 
-/// <summary>A clinic as the API shows it; <see cref="ApiKey"/> only in the response that created the clinic.</summary>
+/// <summary>
+/// A clinic as the API shows it; <see cref="ApiKey"/> only in the response that created the clinic, <see cref="Replanned"/>
+/// only in the response to a change of reliefDays or remindDaysBefore (pending reminders moved, and left for the sweep).
+/// </summary>
 public sealed record ClinicView(
     string ClinicId,
     string Name,
@@ -17,10 +20,11 @@ public sealed record ClinicView(
     string AccentColor,
     string? PostalAddress,
     string? Phone,
-    string? ApiKey = null)
+    string? ApiKey = null,
+    Plan.ReminderReplanner.Summary? Replanned = null)
 {
-    public static ClinicView Of(Clinic c, string? apiKey = null) => new(
+    public static ClinicView Of(Clinic c, string? apiKey = null, Plan.ReminderReplanner.Summary? replanned = null) => new(
         c.Id, c.Name, c.TimeZone.Id, c.BookingUrl.AbsoluteUri, c.ReplyTo, c.ReliefDays, c.RemindDaysBefore,
         c.SendWindow.Start, c.SendWindow.End, c.Paused,
-        c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey);
+        c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey, replanned);
 }

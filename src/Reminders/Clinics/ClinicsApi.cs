@@ -5,8 +5,12 @@ namespace Reminders.Clinics;
 
 public static class ClinicsApi
 {
+    /// <summary>How long a settings change spends moving pending reminders before it answers.</summary>
+    public static readonly TimeSpan ReplanTimeBudget = TimeSpan.FromSeconds(20);
+
     /// <summary><c>PUT /api/clinics/{clinicId}</c> (admin): 201 with the API key when created, 200 when updated.</summary>
-    public static async Task<IResult> PutClinic(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics, CancellationToken ct)
+    public static async Task<IResult> PutClinic(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics,
+        Plan.ReminderReplanner replanner, TimeProvider time, CancellationToken ct)
     {
         if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
 
@@ -17,9 +21,14 @@ public static class ClinicsApi
         var clinic = body.Value!.Validate(clinicId, validation);
         if (clinic is null) return validation.ToResult();
 
-        var apiKey = await clinics.SaveAsync(clinic, ct);
-        return apiKey is null
-            ? TypedResults.Ok(ClinicView.Of(clinic))
-            : TypedResults.Created($"/api/clinics/{clinicId}", ClinicView.Of(clinic, apiKey));
+        var saved = await clinics.SaveAsync(clinic, ct);
+        if (saved.ApiKey is not null)
+            return TypedResults.Created($"/api/clinics/{clinicId}", ClinicView.Of(saved.Clinic, saved.ApiKey));
+        // A rule edit reaches reminders already scheduled: pending ones move now, within a bounded time; any left
+        // over are re-planned by the sweep before it sends them. Sent reminders are never touched.
+        var replanned = saved.PlanChanged
+            ? await replanner.ReplanClinicAsync(saved.Clinic, time.GetUtcNow() + ReplanTimeBudget, ct)
+            : null;
+        return TypedResults.Ok(ClinicView.Of(saved.Clinic, replanned: replanned));
     }
 }

@@ -21,6 +21,22 @@ public sealed class RemindersOptions
     [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Attempts to hand one reminder to the provider before it is Failed (attempts that certainly sent nothing do not count).</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Reminders settled at the same time by one sweep (storage and provider calls in flight).</summary>
+    [Range(1, 64)]
+    public int SendParallelism { get; set; } = 8;
+
+    /// <summary>Partitions per day of the due index. Changing it is safe: rows remember their partition.</summary>
+    [Range(1, 99)]
+    public int DueShards { get; set; } = 16;
+
+    /// <summary>How long the daily reconcile of the due index may run in one sweep; what is left continues in the next.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan ReconcileTimeBudget { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Prefix of every table name; lets tests and several deployments share one account.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     public string TablePrefix { get; set; } = "Reminders";

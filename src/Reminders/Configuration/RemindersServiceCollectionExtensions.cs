@@ -11,6 +11,10 @@ using Reminders.Sessions;
 using Reminders.Storage;
 using Reminders.Sweep;
 using Reminders.Unsubscribe;
+using Reminders.Ledger;
+using Reminders.Plan;
+using Reminders.Quota;
+using Reminders.Security;
 
 namespace Reminders.Configuration;
 
@@ -33,24 +37,36 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<IPostConfigureOptions<PatientLinkOptions>>(sp => sp.GetRequiredService<PatientLinkOptionsSetup>());
         services.AddSingleton<IValidateOptions<PatientLinkOptions>>(sp => sp.GetRequiredService<PatientLinkOptionsSetup>());
 
-        // Built now, not lazily: a bad connection string should stop start-up, not the first request.
-        services.AddSingleton(StorageSettings.CreateTableServiceClient(configuration));
+        // Built now, not lazily: a bad connection string should stop start-up, not the first request. (A test may
+        // register its own client first, with a pipeline policy that pauses a chosen storage call.)
+        services.TryAddSingleton(StorageSettings.CreateTableServiceClient(configuration));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<ReminderTables>();
+        services.AddSingleton<MetaRows>();
+        services.AddSingleton<StorageMigration>();
+        services.AddSingleton<SealedTokens>();
         services.AddSingleton<ClinicDirectory>();
         services.AddSingleton<ApiAuthentication>();
         services.AddSingleton<PatientRecords>();
+        services.AddSingleton<DueIndex>();
+        services.AddSingleton<ReminderReplanner>();
         services.AddSingleton<SessionRegistration>();
         services.AddSingleton<PatientAdministration>();
         services.AddSingleton<EmailTemplates>();
+        services.AddSingleton<AddressHashes>();
         services.AddSingleton<UnsubscribeTokens>();
         services.AddSingleton<OptOuts>();
         services.AddSingleton<UnsubscribePages>();
         services.AddSingleton<ReminderEmailComposer>();
         services.AddEmailSender(configuration);
+        services.AddSingleton<SendLedger>();
+        services.AddSingleton<SendQuota>();
         services.AddSingleton<DeliverySettlement>();
+        services.AddSingleton<DueIndexReconciler>();
         services.AddSingleton<DueReminderProcessor>();
+        services.AddSingleton<ReminderPlanner>();
+        services.AddSingleton<ReminderDispatcher>();
         services.AddSingleton<ReminderSweep>();
         services.AddHostedService<StartupReport>();
         return services;

@@ -1,7 +1,11 @@
 namespace Reminders.Email;
 
 /// <summary>One rendered email, ready for any sender. <see cref="ReminderId"/> is stable across retries of the same reminder.</summary>
-/// <param name="Attempt">1 for the first try of this reminder; more means an earlier try may or may not have reached the provider.</param>
+/// <param name="Attempt">The send ledger's attempt number for this reminder (1 for the first).</param>
+/// <param name="PreviousAttemptUnclear">
+/// The ledger says an earlier attempt may have reached the provider: a provider that can be asked (ACS) must ask
+/// before sending again.
+/// </param>
 public sealed record EmailMessage(
     Guid ReminderId,
     int Attempt,
@@ -14,4 +18,5 @@ public sealed record EmailMessage(
     string Subject,
     string TextBody,
     string HtmlBody,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers,
+    bool PreviousAttemptUnclear = false);

@@ -18,4 +18,14 @@ public sealed class EmailOptions
     /// <summary>The From address of every reminder; its domain also names the Message-IDs.</summary>
     [Required]
     public string SenderAddress { get; set; } = "reminders@reminders.localhost";
+
+    /// <summary>Outbox and SMTP: sends per sliding minute across every instance; 0, no limit. (ACS has its own, under Email:Acs.)</summary>
+    [Range(0, 1_000_000)]
+    public int MaxPerMinute { get; set; }
+
+    /// <summary>Outbox and SMTP: sends per sliding hour across every instance; 0, no limit.</summary>
+    [Range(0, 10_000_000)]
+    public int MaxPerHour { get; set; }
+
+    public SendLimits Limits(string resource) => new(resource, MaxPerMinute, MaxPerHour);
 }

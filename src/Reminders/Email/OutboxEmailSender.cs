@@ -10,6 +10,9 @@ public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvid
 {
     public string Folder { get; } = Path.GetFullPath(options.Value.OutboxPath);
 
+    /// <summary>A file named by the reminder id is replaced, never doubled: an unclear earlier attempt needs no check.</summary>
+    public SenderTraits Traits { get; } = new("Outbox", options.Value.Limits("outbox"), CanConfirmEarlierAttempt: true);
+
     public async Task<EmailSendResult> SendAsync(EmailMessage email, CancellationToken ct)
     {
         try

@@ -12,7 +12,8 @@ namespace Reminders.Email;
 /// </summary>
 public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<PatientLinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
 {
-    public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today, int Attempt = 1);
+    public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today,
+        int Attempt = 1, bool PreviousAttemptUnclear = false);
 
     public EmailMessage Compose(Input input)
     {
@@ -71,7 +72,8 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
                 // RFC 8058 one-click unsubscribe: mail providers POST "List-Unsubscribe=One-Click" to this URL.
                 ["List-Unsubscribe"] = $"<{unsubscribeUrl}>",
                 ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            });
+            },
+            input.PreviousAttemptUnclear);
     }
 
     public string UnsubscribeUrl(string clinicId, string patientId, string email) =>

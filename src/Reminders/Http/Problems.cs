@@ -22,6 +22,11 @@ public static class Problems
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict.", detail: detail);
 
+    /// <summary>A well-formed request that breaks a limit of the data it touches (422), naming the field.</summary>
+    public static IResult Unprocessable(string field, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The request cannot be carried out.",
+            detail: detail, extensions: new Dictionary<string, object?> { ["field"] = field });
+
     public static IResult TooLarge(int limit) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large.",
             detail: $"The body must be at most {limit} bytes.", extensions: new Dictionary<string, object?> { ["field"] = "body" });

@@ -1,10 +1,13 @@
+using Azure;
 using Reminders.Plan;
 using Reminders.Sessions;
+using Reminders.Storage;
 
 namespace Reminders.Patients;
 
 /// <summary>What a clinic can do to a patient it already registered: look, cancel a session, erase.</summary>
-public sealed class PatientAdministration(PatientRecords records, Clinics.ClinicDirectory clinics, Unsubscribe.OptOuts optOuts, TimeProvider time)
+public sealed class PatientAdministration(
+    PatientRecords records, DueIndex dueIndex, Clinics.ClinicDirectory clinics, Unsubscribe.OptOuts optOuts, TimeProvider time)
 {
     public async Task<PatientView?> FindAsync(string clinicId, string patientId, CancellationToken ct)
     {
@@ -14,7 +17,10 @@ public sealed class PatientAdministration(PatientRecords records, Clinics.Clinic
         return PatientView.Of(record, optedOut);
     }
 
-    /// <summary>Cancels a session entered in error. It stays as a record, never supersedes, and its reminder is skipped.</summary>
+    /// <summary>
+    /// Cancels a session entered in error. It stays as a record, never supersedes, and its reminder is skipped. The
+    /// session, the reminders it had superseded (which get a fresh start) and the patient row change in one transaction.
+    /// </summary>
     public async Task<bool> CancelSessionAsync(string clinicId, string patientId, string sessionId, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 5; attempt++)
@@ -22,16 +28,28 @@ public sealed class PatientAdministration(PatientRecords records, Clinics.Clinic
             var record = await records.LoadAsync(clinicId, patientId, ct);
             var session = record.Session(sessionId);
             if (session is null) return false;
+            if (session.Cancelled) return true;
 
-            var wasPending = session.Status == ReminderStatus.Pending;
+            var now = time.GetUtcNow();
+            var dropped = new List<(SessionEntity Session, string? Partition, string? ETag, string Date)>();
+            if (session.IsPending) dropped.Add((session, session.DuePartition, session.DueETag, session.ReminderDate));
             session.Cancelled = true;
-            session.UpdatedAt = time.GetUtcNow();
-            if (wasPending)
-                session.Decide(ReminderStatus.Skipped, SkipReason.Cancelled, "The clinic cancelled this session.", session.UpdatedAt);
-            if (!await records.TrySaveSessionAsync(session, ct)) continue;
-            if (wasPending)
-                await records.RemoveDueIfPresentAsync(clinicId, patientId, sessionId, session.ReminderDate, ct);
-            await RestoreSupersededAsync(clinicId, record, session, ct);
+            session.UpdatedAt = now;
+            if (session.IsPending)
+                session.Decide(ReminderStatus.Skipped, SkipReason.Cancelled, "The clinic cancelled this session.", now);
+
+            var batch = records.NewBatch();
+            if (record.Patient is not null)
+            {
+                record.Patient.UpdatedAt = now;
+                batch.Put(record.Patient);
+            }
+            PatientRecords.PutSession(batch, session);
+            await RestoreSupersededAsync(clinicId, record, session, batch, now, ct);
+            if (!await batch.TrySubmitAsync(ct)) continue;
+
+            foreach (var (s, partition, etag, date) in dropped)
+                await dueIndex.TryRemoveAsync(clinicId, s.PatientId, s.SessionId, partition, etag, date, ct);
             return true;
         }
         throw new ConcurrencyException("The session kept changing while it was being cancelled; try again.");
@@ -39,37 +57,68 @@ public sealed class PatientAdministration(PatientRecords records, Clinics.Clinic
 
     /// <summary>
     /// A cancelled session never supersedes: reminders it had superseded get a fresh start. If another session still
-    /// supersedes them, the sweep skips them again, with that session named.
+    /// supersedes them, the sweep skips them again, with that session named. Their due rows are written first, so a
+    /// crash leaves a stale row, never a pending reminder without one.
     /// </summary>
-    private async Task RestoreSupersededAsync(string clinicId, PatientRecord record, SessionEntity cancelled, CancellationToken ct)
+    private async Task RestoreSupersededAsync(string clinicId, PatientRecord record, SessionEntity cancelled, PartitionBatch batch, DateTimeOffset now, CancellationToken ct)
     {
         var superseded = record.Sessions
             .Where(s => s.SessionId != cancelled.SessionId && s is { Status: ReminderStatus.Skipped, Reason: SkipReason.Superseded })
+            .Take(PartitionBatch.MaxActions / 2 - 2) // two rows each (session and marker) beside the patient and the cancelled session
             .ToList();
         if (superseded.Count == 0) return;
         var clinic = await clinics.FindAsync(clinicId, ct);
         if (clinic is null) return;
-        var now = time.GetUtcNow();
         foreach (var session in superseded)
         {
             ReminderPolicy.StartFresh(session, clinicId, clinic.Today(time), now);
-            // Due row first, as in registration: a crash in between leaves a stale row, never a lost reminder.
-            if (session.Status == ReminderStatus.Pending)
-                await records.AddDueAsync(clinicId, session, now, ct);
-            await records.TrySaveSessionAsync(session, ct);
+            if (session.IsPending) await dueIndex.PutAsync(session, ct);
+            PatientRecords.PutSession(batch, session);
         }
     }
 
-    /// <summary>Erases every row about the patient. Due-index rows go first, the patient row last, so a retry finishes the job.</summary>
+    /// <summary>
+    /// Erases every row about the patient: sessions, markers and the patient row in entity-group transactions (the
+    /// patient row last, checked, so a registration that slips in makes the erasure start over and take it too),
+    /// then their due rows, and the patient id on their opt-out. The send ledger stays: it holds no personal data and
+    /// is what stops a re-sent email if the patient is registered again.
+    /// </summary>
     public async Task<bool> EraseAsync(string clinicId, string patientId, CancellationToken ct)
     {
-        var record = await records.LoadAsync(clinicId, patientId, ct);
-        if (!record.Exists) return false;
-        foreach (var session in record.Sessions)
-            await records.RemoveDueIfPresentAsync(clinicId, patientId, session.SessionId, session.ReminderDate, ct);
-        foreach (var session in record.Sessions)
-            await records.DeleteRowIfPresentAsync(clinicId, session.RowKey, ct);
-        await records.DeleteRowIfPresentAsync(clinicId, PatientEntity.RowFor(patientId), ct);
-        return true;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var record = await records.LoadAsync(clinicId, patientId, ct);
+            if (!record.Exists) return attempt > 0;
+
+            var rows = new List<(string RowKey, ETag ETag)>();
+            foreach (var session in record.Sessions)
+            {
+                rows.Add((session.RowKey, session.ETag));
+                if (session.HasPendingMarker) rows.Add((PendingMarker.RowFor(patientId, session.SessionId), ETag.All));
+            }
+            await foreach (var unsettled in records.RowsWithPrefixAsync<UnsettledMarker>(clinicId, UnsettledMarker.Prefix + patientId + "|", null, ct))
+                rows.Add((unsettled.RowKey, ETag.All));
+            if (record.Patient is not null) rows.Add((record.Patient.RowKey, record.Patient.ETag));
+
+            var complete = true;
+            foreach (var chunk in rows.Chunk(PartitionBatch.MaxActions))
+            {
+                var batch = records.NewBatch();
+                foreach (var (rowKey, etag) in chunk) batch.Delete(clinicId, rowKey, etag);
+                if (!await batch.TrySubmitAsync(ct))
+                {
+                    complete = false;
+                    break;
+                }
+            }
+            if (!complete) continue; // a row changed meanwhile: read again and erase what is there now
+
+            foreach (var session in record.Sessions.Where(s => s.IsPending))
+                await dueIndex.TryRemoveAsync(session, ct);
+            if (record.Patient is not null)
+                await optOuts.ForgetPatientAsync(clinicId, record.Patient.Email, patientId, ct);
+            return true;
+        }
+        throw new ConcurrencyException("The patient kept changing while being erased; try again.");
     }
 }

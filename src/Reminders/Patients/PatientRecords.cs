@@ -1,86 +1,98 @@
-using Azure;
 using Azure.Data.Tables;
-using Reminders.Plan;
 using Reminders.Storage;
 
 namespace Reminders.Patients;
 
-/// <summary>Reads and writes patients, sessions and the due index.</summary>
+/// <summary>Reads a patient's aggregate and writes it back in entity-group transactions.</summary>
 public sealed class PatientRecords(ReminderTables tables)
 {
+    /// <summary>A patient has at most this many sessions, so every request about them does bounded work.</summary>
+    public const int MaxSessionsPerPatient = 500;
+
+    /// <summary>The patient row and every session, in one range query ("{id}|" up to "{id}}": ids never hold '|' or '}').</summary>
     public async Task<PatientRecord> LoadAsync(string clinicId, string patientId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
-        // Ids never contain '|' or '}', so rows after "{id}|" and before "{id}}" are exactly this patient's sessions.
         var patientRow = PatientEntity.RowFor(patientId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey gt {patientRow} and RowKey lt {patientId + "}"}");
-        var patientRead = tables.Patients.GetEntityIfExistsAsync<PatientEntity>(clinicId, patientRow, cancellationToken: ct);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey ge {patientRow} and RowKey lt {patientId + "}"}");
+        PatientEntity? patient = null;
         var sessions = new List<SessionEntity>();
-        await foreach (var row in tables.Patients.QueryAsync<SessionEntity>(filter, cancellationToken: ct))
-            sessions.Add(row);
-        var patient = await patientRead;
-        return new PatientRecord(clinicId, patientId, patient.HasValue ? patient.Value : null, sessions);
+        await foreach (var row in tables.Patients.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            if (row.RowKey == patientRow) patient = EntityMapper.To<PatientEntity>(row);
+            else sessions.Add(EntityMapper.To<SessionEntity>(row));
+        }
+        return new PatientRecord(clinicId, patientId, patient, sessions);
     }
 
-    /// <summary>A clinic's sessions whose reminder date falls in [from, to]: one partition, filtered by the service.</summary>
-    public async Task<IReadOnlyList<SessionEntity>> SessionsWithReminderBetweenAsync(string clinicId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>
+    /// A clinic's sessions whose reminder date falls in [from, to], at most <paramref name="pageSize"/> of them from
+    /// <paramref name="position"/> on (one partition, filtered by the service), and where the next page starts.
+    /// </summary>
+    public async Task<(IReadOnlyList<SessionEntity> Sessions, string? Next)> SessionsWithReminderBetweenAsync(
+        string clinicId, DateOnly from, DateOnly to, int pageSize, string? position, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {clinicId} and ReminderDate ge {from.ToString("yyyy-MM-dd")} and ReminderDate le {to.ToString("yyyy-MM-dd")}");
         var sessions = new List<SessionEntity>();
-        await foreach (var row in tables.Patients.QueryAsync<SessionEntity>(filter, cancellationToken: ct))
-            sessions.Add(row);
-        return sessions;
+        // The service may answer a filtered query with short (even empty) pages: ask again for what is missing.
+        while (sessions.Count < pageSize)
+        {
+            var page = await FirstPageAsync(tables.Patients.QueryAsync<SessionEntity>(filter, maxPerPage: pageSize - sessions.Count, cancellationToken: ct)
+                .AsPages(position, pageSize - sessions.Count), ct);
+            sessions.AddRange(page.Values);
+            position = page.ContinuationToken;
+            if (position is null) break;
+        }
+        return (sessions, position);
     }
 
-    public async Task UpsertPatientAsync(PatientEntity patient, CancellationToken ct) =>
-        await tables.Patients.UpsertEntityAsync(patient, TableUpdateMode.Replace, ct);
+    private static async Task<Azure.Page<T>> FirstPageAsync<T>(IAsyncEnumerable<Azure.Page<T>> pages, CancellationToken ct)
+    {
+        await foreach (var page in pages.WithCancellation(ct)) return page;
+        throw new InvalidOperationException("A query returned no page.");
+    }
 
-    /// <summary>Inserts a new session or replaces it if unchanged since it was read; false when someone else wrote first.</summary>
+    /// <summary>Rows of one kind under a key prefix in a clinic's partition (markers), optionally after <paramref name="after"/>.</summary>
+    public async IAsyncEnumerable<T> RowsWithPrefixAsync<T>(string clinicId, string prefix, string? after,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct) where T : class, ITableEntity, new()
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var end = prefix[..^1] + (char)(prefix[^1] + 1);
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey ge {prefix} and RowKey lt {end}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey gt {after} and RowKey lt {end}");
+        await foreach (var row in tables.Patients.QueryAsync<T>(filter, cancellationToken: ct))
+            yield return row;
+    }
+
+    public PartitionBatch NewBatch() => new(tables.Patients);
+
+    /// <summary>
+    /// Adds a session write to <paramref name="batch"/> (insert, or replace if unchanged since read) and keeps its
+    /// pending marker in step: the marker exists exactly while the session is Pending.
+    /// </summary>
+    public static void PutSession(PartitionBatch batch, SessionEntity session)
+    {
+        if (session.IsPending)
+        {
+            session.HasPendingMarker = true;
+            batch.Upsert(PendingMarker.For(session));
+        }
+        else if (session.HasPendingMarker)
+        {
+            session.HasPendingMarker = false;
+            batch.Delete(session.PartitionKey, PendingMarker.RowFor(session.PatientId, session.SessionId), Azure.ETag.All);
+        }
+        batch.Put(session);
+    }
+
+    /// <summary>Writes one session (and its marker) if unchanged since it was read; false when someone else wrote first.</summary>
     public async Task<bool> TrySaveSessionAsync(SessionEntity session, CancellationToken ct)
     {
-        try
-        {
-            var response = session.ETag == default
-                ? await tables.Patients.AddEntityAsync(session, ct)
-                : await tables.Patients.UpdateEntityAsync(session, session.ETag, TableUpdateMode.Replace, ct);
-            session.ETag = response.Headers.ETag ?? default;
-            return true;
-        }
-        catch (RequestFailedException e) when (e.IsConflict())
-        {
-            return false;
-        }
-    }
-
-    public Task DeleteRowIfPresentAsync(string clinicId, string rowKey, CancellationToken ct) =>
-        DeleteIfPresentAsync(tables.Patients, clinicId, rowKey, ct);
-
-    public async Task AddDueAsync(string clinicId, SessionEntity session, DateTimeOffset now, CancellationToken ct) =>
-        await tables.Due.UpsertEntityAsync(new DueEntity
-        {
-            PartitionKey = session.ReminderDate,
-            RowKey = DueEntity.RowFor(clinicId, session.PatientId, session.SessionId),
-            ClinicId = clinicId,
-            PatientId = session.PatientId,
-            SessionId = session.SessionId,
-            ReminderId = session.ReminderId,
-            CreatedAt = now,
-        }, TableUpdateMode.Replace, ct);
-
-    /// <summary>Removes a session's due-index row; deleting a row that is already gone is fine.</summary>
-    public Task RemoveDueIfPresentAsync(string clinicId, string patientId, string sessionId, string reminderDate, CancellationToken ct) =>
-        DeleteIfPresentAsync(tables.Due, reminderDate, DueEntity.RowFor(clinicId, patientId, sessionId), ct);
-
-    internal static async Task DeleteIfPresentAsync(TableClient table, string partitionKey, string rowKey, CancellationToken ct)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, ct);
-        }
-        catch (RequestFailedException e) when (e.IsNotFound())
-        {
-        }
+        var batch = NewBatch();
+        PutSession(batch, session);
+        return await batch.TrySubmitAsync(ct);
     }
 }

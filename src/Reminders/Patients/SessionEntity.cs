@@ -6,8 +6,9 @@ using Reminders.Plan;
 namespace Reminders.Patients;
 
 /// <summary>
-/// A session and its reminder, in the patient's clinic partition: RowKey "{patientId}|{sessionId}".
-/// The reminder's state lives here, the single source of truth; the due index only points at it.
+/// A session and its reminder, in the patient's clinic partition: RowKey "{patientId}|{sessionId}". The reminder's
+/// plan and recorded outcome live here; whether an email was handed to a provider is proved by the send ledger,
+/// which nothing on this row can overwrite.
 /// </summary>
 public sealed class SessionEntity : ITableEntity
 {
@@ -19,7 +20,12 @@ public sealed class SessionEntity : ITableEntity
     public string PatientId { get; set; } = "";
     public string SessionId { get; set; } = "";
     public string InjectionDate { get; set; } = "";
+    /// <summary>The relief period in force for this session, snapshotted when it was registered or re-planned.</summary>
     public int ReliefDays { get; set; }
+    /// <summary>The clinic system sent <see cref="ReliefDays"/> itself; a clinic settings change then leaves it alone.</summary>
+    public bool ReliefDaysExplicit { get; set; }
+    /// <summary>The clinic's <see cref="Clinics.Clinic.PlanVersion"/> this reminder was planned under.</summary>
+    public int PlanVersion { get; set; }
     public string ReliefEndsOn { get; set; } = "";
     public string ReminderDate { get; set; } = "";
     public bool Cancelled { get; set; }
@@ -27,6 +33,8 @@ public sealed class SessionEntity : ITableEntity
     public DateTimeOffset UpdatedAt { get; set; }
 
     public Guid ReminderId { get; set; }
+    /// <summary>How many times a failed reminder of this session was sent again to a new address (part of its identity).</summary>
+    public int ReminderGeneration { get; set; }
     public string Status { get; set; } = ReminderStatus.Pending;
     /// <summary>Short code: the skip reason, or the error code of a failure.</summary>
     public string? Reason { get; set; }
@@ -37,29 +45,37 @@ public sealed class SessionEntity : ITableEntity
     public string? MessageId { get; set; }
     /// <summary>The provider's final word on a sent message, where it gives one later (ACS: Succeeded).</summary>
     public string? ProviderStatus { get; set; }
-    public int Attempts { get; set; }
-    /// <summary>Every reminder id of this session the provider accepted, ';'-separated: a reminder is never sent twice.</summary>
+    /// <summary>Every reminder id of this session a provider accepted, ';'-separated (the ledger is the proof; this is the session's memory of it).</summary>
     public string? SentReminderIds { get; set; }
 
-    /// <summary>Set by a sweep while it sends; another sweep leaves the reminder alone until the lease ends.</summary>
-    public string? ClaimedBy { get; set; }
-    public DateTimeOffset? ClaimedUntil { get; set; }
+    /// <summary>The due-index row of the pending reminder: its partition and the ETag it was written with (deleted only with that ETag).</summary>
+    public string? DuePartition { get; set; }
+    public string? DueETag { get; set; }
+    /// <summary>A <see cref="PendingMarker"/> row exists for this session (rows written before markers existed have none).</summary>
+    public bool HasPendingMarker { get; set; }
 
     [IgnoreDataMember]
     public DateOnly InjectionDay => DateOnly.ParseExact(InjectionDate, "yyyy-MM-dd");
     [IgnoreDataMember]
     public ReminderSchedule Schedule => new(DateOnly.ParseExact(ReliefEndsOn, "yyyy-MM-dd"), DateOnly.ParseExact(ReminderDate, "yyyy-MM-dd"));
+    [IgnoreDataMember]
+    public bool IsPending => Status == ReminderStatus.Pending;
 
     public static string RowFor(string patientId, string sessionId) => $"{patientId}|{sessionId}";
 
     public bool WasSent(Guid reminderId) => SentReminderIds?.Contains(reminderId.ToString(), StringComparison.Ordinal) == true;
+
+    public void RememberSent(Guid reminderId)
+    {
+        if (!WasSent(reminderId)) SentReminderIds = SentReminderIds is null ? reminderId.ToString() : $"{SentReminderIds};{reminderId}";
+    }
 
     public void RecordSent(DateTimeOffset at, string messageId, string detail)
     {
         Decide(ReminderStatus.Sent, null, detail, at);
         SentAt = at;
         MessageId = messageId;
-        if (!WasSent(ReminderId)) SentReminderIds = SentReminderIds is null ? ReminderId.ToString() : $"{SentReminderIds};{ReminderId}";
+        RememberSent(ReminderId);
     }
 
     public void Decide(string status, string? reason, string? detail, DateTimeOffset at)
@@ -68,7 +84,5 @@ public sealed class SessionEntity : ITableEntity
         Reason = reason;
         Detail = detail;
         DecidedAt = at;
-        ClaimedBy = null;
-        ClaimedUntil = null;
     }
 }

@@ -4,9 +4,9 @@ using Azure.Data.Tables;
 namespace Reminders.Plan;
 
 /// <summary>
-/// The due index: one row per pending reminder. PartitionKey is the reminder date (yyyy-MM-dd), so a sweep reads
-/// a partition range up to today and its cost follows what is due, not how many patients are stored. A later shard
-/// suffix ("yyyy-MM-dd-07") still sorts inside the same range. RowKey: clinic|patient|session.
+/// The due index: one row per pending reminder. PartitionKey "yyyy-MM-dd-ss" (reminder date and shard), so one day's
+/// reminders spread over several partitions and a sweep reads a partition range up to today: its cost follows what
+/// is due, not how many patients are stored. RowKey: clinic|patient|session.
 /// </summary>
 public sealed class DueEntity : ITableEntity
 {
@@ -21,6 +21,8 @@ public sealed class DueEntity : ITableEntity
     public Guid ReminderId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
-    public static string PartitionFor(DateOnly reminderDate) => reminderDate.ToString("yyyy-MM-dd");
+    /// <summary>The reminder date, the first ten characters of the partition key.</summary>
+    public string ReminderDate => PartitionKey[..10];
+
     public static string RowFor(string clinicId, string patientId, string sessionId) => $"{clinicId}|{patientId}|{sessionId}";
 }

@@ -12,8 +12,14 @@ public static class ReminderIdentity
 {
     private static readonly Guid Namespace = new("5f0b3c8e-2d7a-4b1e-9c36-0a4e6d2b7f11");
 
-    public static Guid For(string clinicId, string patientId, string sessionId, DateOnly reminderDate) =>
-        NameBased(Namespace, $"{clinicId}/{patientId}/{sessionId}/{reminderDate:yyyy-MM-dd}");
+    /// <param name="generation">
+    /// Goes up when a failed reminder is sent again to a new address: that is a new email, with its own ledger entry,
+    /// Message-ID and ACS operation (the old operation's failure must not answer for it). 0 keeps the original ids.
+    /// </param>
+    public static Guid For(string clinicId, string patientId, string sessionId, DateOnly reminderDate, int generation = 0) =>
+        NameBased(Namespace, generation == 0
+            ? $"{clinicId}/{patientId}/{sessionId}/{reminderDate:yyyy-MM-dd}"
+            : $"{clinicId}/{patientId}/{sessionId}/{reminderDate:yyyy-MM-dd}/{generation}");
 
     internal static Guid NameBased(Guid ns, string name)
     {

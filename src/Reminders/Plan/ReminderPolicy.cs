@@ -1,3 +1,4 @@
+using Reminders.Clinics;
 using Reminders.Patients;
 
 namespace Reminders.Plan;
@@ -13,8 +14,8 @@ internal static class ReminderPolicy
     public static void StartFresh(SessionEntity session, string clinicId, DateOnly today, DateTimeOffset now, bool resendSent = false)
     {
         var schedule = session.Schedule;
-        session.ReminderId = ReminderIdentity.For(clinicId, session.PatientId, session.SessionId, schedule.ReminderDate);
-        session.Attempts = 0;
+        if (resendSent) session.ReminderGeneration++;
+        session.ReminderId = ReminderIdentity.For(clinicId, session.PatientId, session.SessionId, schedule.ReminderDate, session.ReminderGeneration);
         session.SentAt = null;
         session.MessageId = null;
         session.ProviderStatus = null;
@@ -26,11 +27,40 @@ internal static class ReminderPolicy
             session.Decide(ReminderStatus.Pending, null, $"Due on {schedule.ReminderDate:yyyy-MM-dd}.", now);
     }
 
+    /// <summary>Sets the session's dates from its injection date and the given relief and lead time.</summary>
+    public static void SetDates(SessionEntity session, int reliefDays, int remindDaysBefore)
+    {
+        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, remindDaysBefore);
+        session.ReliefDays = reliefDays;
+        session.ReliefEndsOn = schedule.ReliefEndsOn.ToString("yyyy-MM-dd");
+        session.ReminderDate = schedule.ReminderDate.ToString("yyyy-MM-dd");
+    }
+
+    /// <summary>The lead time this session's reminder was planned with.</summary>
+    public static int RemindDaysBefore(SessionEntity session) => session.Schedule.ReliefEndsOn.DayNumber - session.Schedule.ReminderDate.DayNumber;
+
+    /// <summary>
+    /// Re-plans a pending reminder under the clinic's current settings (a settings change): the session's own
+    /// reliefDays stays if the clinic system set it. False when nothing needed to change but the version.
+    /// </summary>
+    public static bool Replan(SessionEntity session, Clinic clinic, DateOnly today, DateTimeOffset now)
+    {
+        session.PlanVersion = clinic.PlanVersion;
+        var reliefDays = session.ReliefDaysExplicit ? session.ReliefDays : clinic.ReliefDays;
+        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, clinic.RemindDaysBefore);
+        if (schedule == session.Schedule && reliefDays == session.ReliefDays) return false;
+        SetDates(session, reliefDays, clinic.RemindDaysBefore);
+        StartFresh(session, clinic.Id, today, now);
+        if (session.IsPending)
+            session.Detail = $"Due on {schedule.ReminderDate:yyyy-MM-dd}, re-planned after the clinic's settings changed.";
+        return true;
+    }
+
     /// <summary>What to do with a pending reminder that is due today, checked again at send time.</summary>
     public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut)
     {
         if (record.Patient is null)
-            return Decision.Drop; // a registration between its writes, or an erasure: send nothing now
+            return Decision.Drop; // rows from before patient and sessions were written together: send nothing
         if (session.Cancelled)
             return Decision.Skip(SkipReason.Cancelled, "The clinic cancelled this session.");
         if (optedOut)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Reminders.Http;
 using Reminders.Patients;
+using Reminders.Security;
 using Reminders.Sessions;
 
 namespace Reminders.Plan;
@@ -9,9 +10,18 @@ namespace Reminders.Plan;
 public static class SendPlanApi
 {
     public const int MaxDays = 92;
+    public const int MaxPageSize = 500;
+    private const string TokenPurpose = "send-plan-page";
 
-    /// <summary><c>GET /api/reminders?from=&amp;to=</c> (clinic): this clinic's reminders due in a date range, whatever their status.</summary>
-    public static async Task<IResult> GetSendPlan(HttpRequest request, ApiAuthentication auth, PatientRecords records, CancellationToken ct)
+    /// <summary>One page of the send plan; pass <see cref="ContinuationToken"/> back for the next (null: the last page).</summary>
+    public sealed record Page(IReadOnlyList<SessionView> Reminders, string? ContinuationToken);
+
+    /// <summary>
+    /// <c>GET /api/reminders?from=&amp;to=[&amp;pageSize=][&amp;continuationToken=]</c> (clinic): this clinic's reminders
+    /// with a reminder date in the range, whatever their status, a page at a time in patient order. The token is sealed:
+    /// it shows no patient id and cannot be altered.
+    /// </summary>
+    public static async Task<IResult> GetSendPlan(HttpRequest request, ApiAuthentication auth, PatientRecords records, SealedTokens tokens, CancellationToken ct)
     {
         var clinic = await auth.ClinicAsync(request, ct);
         if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
@@ -21,12 +31,29 @@ public static class SendPlanApi
         var to = ReadDate(request, "to", v);
         if (v.IsValid && to < from) v.Add("to", "to must not be before from.");
         else if (v.IsValid && to.DayNumber - from.DayNumber >= MaxDays) v.Add("to", $"The range may span at most {MaxDays} days.");
+
+        var pageSize = MaxPageSize;
+        var sizeText = request.Query["pageSize"];
+        if (sizeText.Count > 0 && (sizeText.Count > 1 || !int.TryParse(sizeText[0], NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+            v.Add("pageSize", $"pageSize must be a whole number from 1 to {MaxPageSize}.");
+
+        string? position = null;
+        var tokenText = request.Query["continuationToken"];
+        if (tokenText.Count > 0)
+        {
+            // The sealed content names the query it continues, so a token cannot be replayed against another range or clinic.
+            var content = tokens.Unseal(TokenPurpose, tokenText[0]);
+            var expected = $"{clinic.Id}\n{from:yyyy-MM-dd}\n{to:yyyy-MM-dd}\n";
+            if (tokenText.Count > 1 || content is null || !content.StartsWith(expected, StringComparison.Ordinal))
+                v.Add("continuationToken", "continuationToken is not one this service gave for this clinic and range.");
+            else position = content[expected.Length..];
+        }
         if (!v.IsValid) return v.ToResult();
 
-        var sessions = await records.SessionsWithReminderBetweenAsync(clinic.Id, from, to, ct);
-        return TypedResults.Ok(sessions
-            .OrderBy(s => s.ReminderDate, StringComparer.Ordinal).ThenBy(s => s.RowKey, StringComparer.Ordinal)
-            .Select(SessionView.Of).ToList());
+        var (sessions, next) = await records.SessionsWithReminderBetweenAsync(clinic.Id, from, to, pageSize, position, ct);
+        return TypedResults.Ok(new Page(
+            sessions.Select(SessionView.Of).ToList(),
+            next is null ? null : tokens.Seal(TokenPurpose, $"{clinic.Id}\n{from:yyyy-MM-dd}\n{to:yyyy-MM-dd}\n{next}")));
     }
 
     private static DateOnly ReadDate(HttpRequest request, string name, Validation v)

@@ -36,16 +36,16 @@ public sealed record RegisterSessionRequest(
         var sessionId = SessionId ?? InjectionDate;
         if (SessionId is not null) v.RequireId("sessionId", SessionId);
 
-        var reliefDays = ReliefDays ?? clinic.ReliefDays;
         if (ReliefDays is < ClinicSettingsRequest.MinReliefDays or > ClinicSettingsRequest.MaxReliefDays)
             v.Add("reliefDays", $"reliefDays must be between {ClinicSettingsRequest.MinReliefDays} and {ClinicSettingsRequest.MaxReliefDays}.");
-        else if (reliefDays <= clinic.RemindDaysBefore)
+        else if (ReliefDays <= clinic.RemindDaysBefore)
             v.Add("reliefDays", $"reliefDays must be longer than the clinic's remindDaysBefore ({clinic.RemindDaysBefore}).");
 
         return v.IsValid
-            ? new ValidSession(PatientId!, Email!.Trim(), string.IsNullOrWhiteSpace(FirstName) ? null : FirstName.Trim(), injection, sessionId!, reliefDays)
+            ? new ValidSession(PatientId!, Email!.Trim(), string.IsNullOrWhiteSpace(FirstName) ? null : FirstName.Trim(), injection, sessionId!, ReliefDays)
             : null;
     }
 }
 
-public sealed record ValidSession(string PatientId, string Email, string? FirstName, DateOnly InjectionDate, string SessionId, int ReliefDays);
+/// <param name="ReliefDays">The session's own relief period, or null: the clinic's (snapshotted at registration).</param>
+public sealed record ValidSession(string PatientId, string Email, string? FirstName, DateOnly InjectionDate, string SessionId, int? ReliefDays);

@@ -6,7 +6,7 @@ using Reminders.Plan;
 namespace Reminders.Sessions;
 
 /// <summary>Registers (upserts) a session and keeps its reminder and the due index in step with it.</summary>
-public sealed class SessionRegistration(PatientRecords records, TimeProvider time)
+public sealed class SessionRegistration(PatientRecords records, DueIndex dueIndex, TimeProvider time)
 {
     public sealed record Outcome(SessionView Session, bool Created);
 
@@ -25,6 +25,9 @@ public sealed class SessionRegistration(PatientRecords records, TimeProvider tim
         var now = time.GetUtcNow();
         var today = clinic.Today(time);
         var record = await records.LoadAsync(clinic.Id, input.PatientId, ct);
+        var existing = record.Session(input.SessionId);
+        if (existing is null && record.Sessions.Count >= PatientRecords.MaxSessionsPerPatient)
+            throw new SessionLimitException($"This patient already has {PatientRecords.MaxSessionsPerPatient} sessions, the most one patient may have.");
 
         var patient = record.Patient ?? new PatientEntity
         {
@@ -32,33 +35,45 @@ public sealed class SessionRegistration(PatientRecords records, TimeProvider tim
         };
         var emailChanged = record.Patient is not null &&
                            EmailAddresses.Normalize(record.Patient.Email) != EmailAddresses.Normalize(input.Email);
+        var patientChanged = record.Patient is null || record.Patient.Email != input.Email ||
+                             (input.FirstName is not null && input.FirstName != record.Patient.FirstName);
         patient.Email = input.Email;
         patient.FirstName = input.FirstName ?? patient.FirstName;
-        patient.UpdatedAt = now;
 
-        var existing = record.Session(input.SessionId);
         var session = existing ?? new SessionEntity
         {
             PartitionKey = clinic.Id, RowKey = SessionEntity.RowFor(input.PatientId, input.SessionId),
             PatientId = input.PatientId, SessionId = input.SessionId, CreatedAt = now,
         };
-        var previousDue = existing is { Status: ReminderStatus.Pending } ? existing.ReminderDate : null;
-        var sameDates = existing is not null &&
-                        existing.InjectionDate == input.InjectionDate.ToString("yyyy-MM-dd") && existing.ReliefDays == input.ReliefDays;
+        var before = existing is null ? null : Snapshot(existing);
 
-        var schedule = ReminderSchedule.For(input.InjectionDate, input.ReliefDays, clinic.RemindDaysBefore);
-        session.InjectionDate = input.InjectionDate.ToString("yyyy-MM-dd");
-        session.ReliefDays = input.ReliefDays;
-        session.UpdatedAt = now;
+        // The relief in force is snapshotted: a body without reliefDays keeps the session's own (a nightly re-sync
+        // never moves a reminder), unless the clinic's settings changed since it was planned and it is still pending.
+        var replan = existing is null || (existing.IsPending && existing.PlanVersion < clinic.PlanVersion);
+        var explicitRelief = input.ReliefDays is not null || (existing?.ReliefDaysExplicit ?? false);
+        var reliefDays = input.ReliefDays ?? (existing is null || (replan && !explicitRelief) ? clinic.ReliefDays : existing.ReliefDays);
+        var remindDaysBefore = replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
+        var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore);
+        var sameDates = existing is not null && existing.InjectionDay == input.InjectionDate &&
+                        existing.ReliefDays == reliefDays && existing.Schedule == newSchedule;
         var revived = session.Cancelled;
+
+        if (existing is not null && sameDates && !revived && !patientChanged && existing.ReliefDaysExplicit == explicitRelief &&
+            (!replan || existing.PlanVersion == clinic.PlanVersion))
+            return new Outcome(SessionView.Of(existing), Created: false); // nothing to write: a re-sync costs one read
+
+        session.InjectionDate = input.InjectionDate.ToString("yyyy-MM-dd");
+        session.ReliefDaysExplicit = explicitRelief;
         session.Cancelled = false;
+        session.UpdatedAt = now;
+        patient.UpdatedAt = now;
+        if (replan) session.PlanVersion = clinic.PlanVersion;
 
         if (!sameDates)
         {
-            session.ReliefEndsOn = schedule.ReliefEndsOn.ToString("yyyy-MM-dd");
-            session.ReminderDate = schedule.ReminderDate.ToString("yyyy-MM-dd");
+            ReminderPolicy.SetDates(session, reliefDays, remindDaysBefore);
             var sameIdentity = existing is not null &&
-                               existing.ReminderId == ReminderIdentity.For(clinic.Id, input.PatientId, input.SessionId, schedule.ReminderDate);
+                               existing.ReminderId == ReminderIdentity.For(clinic.Id, input.PatientId, input.SessionId, newSchedule.ReminderDate, existing.ReminderGeneration);
             // The same identity that was already sent must not be sent again.
             if (!(sameIdentity && existing!.Status == ReminderStatus.Sent))
                 ReminderPolicy.StartFresh(session, clinic.Id, today, now);
@@ -72,17 +87,27 @@ public sealed class SessionRegistration(PatientRecords records, TimeProvider tim
             ReminderPolicy.StartFresh(session, clinic.Id, today, now, resendSent: true);
         }
 
-        // Due row first: a crash after it leaves a row the sweep recognises as stale, never a pending reminder it cannot find.
-        if (session.Status == ReminderStatus.Pending)
-            await records.AddDueAsync(clinic.Id, session, now, ct);
-        if (!await records.TrySaveSessionAsync(session, ct))
+        // Due row first: a crash after it leaves a row the sweep recognises as stale, never a pending reminder it
+        // cannot find. A pending reminder whose row is already in place (same date and id) keeps it.
+        if (session.IsPending && !(before is { Pending: true } && before.ReminderId == session.ReminderId && session.DuePartition is not null))
+            await dueIndex.PutAsync(session, ct);
+
+        // Patient and session in one transaction, the patient row checked: a concurrent erasure or registration of
+        // this patient makes it fail as a whole, and it is tried again from a fresh read.
+        var batch = records.NewBatch();
+        batch.Put(patient);
+        PatientRecords.PutSession(batch, session);
+        if (!await batch.TrySubmitAsync(ct))
             return null;
-        // After the session: if that write loses a race, nothing about the patient has changed yet, and a retry still
-        // sees the address change it must act on (a Failed reminder re-queued).
-        await records.UpsertPatientAsync(patient, ct);
-        if (previousDue is not null && (previousDue != session.ReminderDate || session.Status != ReminderStatus.Pending))
-            await records.RemoveDueIfPresentAsync(clinic.Id, session.PatientId, session.SessionId, previousDue, ct);
+
+        // The old due row goes only with the ETag this session wrote it with: one rewritten since stays.
+        if (before is { Pending: true } && (before.DuePartition != session.DuePartition || !session.IsPending))
+            await dueIndex.TryRemoveAsync(clinic.Id, session.PatientId, session.SessionId, before.DuePartition, before.DueETag, before.ReminderDate, ct);
 
         return new Outcome(SessionView.Of(session), existing is null);
     }
+
+    private sealed record DueSnapshot(bool Pending, Guid ReminderId, string? DuePartition, string? DueETag, string ReminderDate);
+
+    private static DueSnapshot Snapshot(SessionEntity s) => new(s.IsPending, s.ReminderId, s.DuePartition, s.DueETag, s.ReminderDate);
 }

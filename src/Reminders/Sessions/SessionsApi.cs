@@ -29,5 +29,9 @@ public static class SessionsApi
         {
             return Problems.Conflict(e.Message);
         }
+        catch (SessionLimitException e)
+        {
+            return Problems.Unprocessable("sessionId", e.Message);
+        }
     }
 }

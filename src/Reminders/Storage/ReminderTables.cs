@@ -13,23 +13,33 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
 
     public TableServiceClient Service => service;
 
-    /// <summary>One row per clinic, all in one partition: clinics are few and the sweep reads them all.</summary>
+    /// <summary>One row per clinic, all in one partition: clinics are few and the sweep reads them all. Partition "meta" holds the service's own bookkeeping.</summary>
     public TableClient Clinics => service.GetTableClient(_prefix + "Clinics");
 
     /// <summary>SHA-256 of each clinic API key to the clinic id; the key itself is never stored.</summary>
     public TableClient ApiKeys => service.GetTableClient(_prefix + "ApiKeys");
 
-    /// <summary>Patients and their sessions (each session carries its reminder), partitioned by clinic.</summary>
+    /// <summary>
+    /// One partition per clinic holding each patient's aggregate: the patient row, their sessions (each with its
+    /// reminder), a marker per pending reminder and a marker per delivery the provider has yet to settle. A patient's
+    /// rows change together, in entity-group transactions.
+    /// </summary>
     public TableClient Patients => service.GetTableClient(_prefix + "Patients");
 
-    /// <summary>Pending reminders only, partitioned by reminder date, so a sweep reads what is due and nothing else.</summary>
+    /// <summary>Pending reminders only, partitioned by reminder date and shard, so a sweep reads what is due and nothing else.</summary>
     public TableClient Due => service.GetTableClient(_prefix + "Due");
 
-    /// <summary>Sent reminders whose provider settles them later (ACS operations), until their final status is known.</summary>
-    public TableClient Unsettled => service.GetTableClient(_prefix + "Unsettled");
+    /// <summary>The send ledger: one row per reminder id that was ever handed to a provider. Only the sender path writes it; nothing resets it.</summary>
+    public TableClient Ledger => service.GetTableClient(_prefix + "Ledger");
 
-    /// <summary>Patients' opt-outs, per clinic and hashed address.</summary>
+    /// <summary>Patients' opt-outs, per clinic and keyed address hash.</summary>
     public TableClient OptOuts => service.GetTableClient(_prefix + "OptOuts");
+
+    /// <summary>Email provider quota shared by every instance: sends reserved per second and minute.</summary>
+    public TableClient Quota => service.GetTableClient(_prefix + "Quota");
+
+    /// <summary>Before the ledger: accepted ACS operations awaiting their final status. Read once by the migration, then emptied.</summary>
+    public TableClient LegacyUnsettled => service.GetTableClient(_prefix + "Unsettled");
 
     public async ValueTask EnsureCreatedAsync(CancellationToken ct)
     {
@@ -38,7 +48,7 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
         try
         {
             if (_created) return;
-            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Unsettled, OptOuts })
+            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Ledger, OptOuts, Quota })
                 await table.CreateIfNotExistsAsync(ct);
             _created = true;
         }

@@ -1,68 +1,88 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Reminders.Clinics;
 using Reminders.Configuration;
 using Reminders.Email;
+using Reminders.Ledger;
 using Reminders.Patients;
 using Reminders.Plan;
 
 namespace Reminders.Sweep;
 
-/// <summary>Settles one due reminder: re-checks eligibility, claims it, sends it and records the outcome.</summary>
+/// <summary>
+/// Settles one due reminder: re-checks eligibility, claims it in the send ledger, sends it, writes the provider's
+/// answer to the ledger and then to the session. Whatever registration, cancel or erasure did to the session in
+/// between, the ledger decides whether an email went out: an id it has seen accepted is never sent again.
+/// </summary>
 public sealed class DueReminderProcessor(
     PatientRecords records,
-    DeliverySettlement settlement,
-    Unsubscribe.OptOuts optOuts,
+    DueIndex dueIndex,
+    SendLedger ledger,
+    ReminderReplanner replanner,
     IEmailSender sender,
     ReminderEmailComposer composer,
     IOptions<RemindersOptions> options,
     TimeProvider time,
     ILogger<DueReminderProcessor> logger)
 {
-    internal async Task<Transition> ProcessAsync(DueEntity due, Clinic clinic, string runId, CancellationToken ct)
+    /// <summary>The transition, and whether a provider was called (a reserved send was used).</summary>
+    internal readonly record struct Result(Transition Transition, bool UsedProvider = false);
+
+    internal async Task<Result> ProcessAsync(DueWork work, DispatchContext context, CancellationToken ct)
     {
+        var (due, clinic) = work;
         var now = time.GetUtcNow();
         var record = await records.LoadAsync(due.ClinicId, due.PatientId, ct);
         var session = record.Session(due.SessionId);
 
-        if (session is null || session.ReminderId != due.ReminderId || session.Status != ReminderStatus.Pending)
+        if (session is null || session.ReminderId != due.ReminderId || !session.IsPending)
         {
-            await RemoveStaleAsync(due, session, now, ct);
-            return Transition.None;
+            // A row the session moved on from. Kept while younger than a lease: a registration may be between writing
+            // it and writing its session (a revived reminder gets the same row back).
+            if (due.CreatedAt + options.Value.ClaimLease < now) await dueIndex.TryRemoveAsync(due, ct);
+            return new(Transition.None);
         }
-        if (session.ClaimedUntil > now)
-            return Transition.None; // another run is sending it right now
+        if (session.PlanVersion < clinic.PlanVersion)
+        {
+            // Planned under settings the clinic has since changed: re-plan first, never send on the old plan.
+            await replanner.ReplanAsync(clinic, session.PatientId, session.SessionId, ct);
+            return new(Transition.None);
+        }
+        if (record.Patient is null)
+        {
+            // Rows from before patient and session were written together: nobody to send to.
+            if (due.CreatedAt + options.Value.ClaimLease < now) await dueIndex.TryRemoveAsync(due, ct);
+            return new(Transition.None);
+        }
 
         var today = clinic.Today(time);
-        var optedOut = record.Patient is not null && await optOuts.IsOptedOutAsync(due.ClinicId, record.Patient.Email, ct);
+        var optedOut = (await context.OptOutsAsync(clinic.Id, ct)).Contains(record.Patient.Email);
         var decision = ReminderPolicy.Evaluate(record, session, today, optedOut);
-        if (decision == ReminderPolicy.Decision.Drop)
-        {
-            // No patient row: a registration between its two writes (session first), or an erasure. Send nothing;
-            // drop the row only once it is older than a lease, as for any other stale row.
-            if (due.CreatedAt + options.Value.ClaimLease < now) await RemoveDueAsync(due, ct);
-            return Transition.None;
-        }
         if (decision != ReminderPolicy.Decision.Send)
-        {
-            session.Decide(decision.Kind, decision.Reason, decision.Detail, now);
-            if (!await records.TrySaveSessionAsync(session, ct)) return Transition.None; // changed meanwhile: a later run sees the new state
-            await RemoveDueAsync(due, ct);
-            return decision.Kind == ReminderStatus.Expired ? Transition.Expired : Transition.Skipped;
-        }
+            return await DecideWithoutSendingAsync(work, record, session, decision, now, ct);
 
         if (!options.Value.SendingEnabled)
-            return Transition.Deferred;
+            return new(Transition.Deferred);
 
-        // The claim: a conditional write that only one run can win. A run that crashes after it leaves the claim
-        // to expire, and the next run sends again under the same reminder id.
-        session.ClaimedBy = runId;
-        session.ClaimedUntil = now + options.Value.ClaimLease;
-        session.Attempts++;
-        if (!await records.TrySaveSessionAsync(session, ct)) return Transition.None;
+        var claim = await ledger.ClaimAsync(session.ReminderId, context.RunId, sender.Traits, ct);
+        switch (claim.Kind)
+        {
+            case ClaimKind.Busy:
+                return new(Transition.None); // another sender has it right now
+            case ClaimKind.NotYet:
+                return new(Transition.Deferred);
+            case ClaimKind.AlreadyAccepted:
+                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, ct) ? new(Transition.Repaired) : new(Transition.None);
+            case ClaimKind.AlreadyFinal:
+                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, ct) ? new(Transition.Failed) : new(Transition.None);
+            case ClaimKind.GaveUp:
+                await RecordLedgerTruthAsync(due, record, claim.Entry!, null, ct);
+                return new(Transition.Failed);
+        }
 
+        var entry = claim.Entry!;
         var email = composer.Compose(new ReminderEmailComposer.Input(
-            clinic, session.PatientId, session.ReminderId, record.Patient!.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today, session.Attempts));
+            clinic, session.PatientId, session.ReminderId, record.Patient.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today,
+            entry.Attempts, claim.PreviousAttemptUnclear));
         EmailSendResult result;
         try
         {
@@ -73,79 +93,130 @@ public sealed class DueReminderProcessor(
             // A message that cannot even be built (an address MIME refuses) fails this reminder, not the whole run.
             result = new EmailSendResult(EmailSendOutcome.Rejected, ErrorCode: "InvalidMessage", Error: e.Message);
         }
-        var at = time.GetUtcNow();
+
         // From here the provider has decided: record it even if the run is being cancelled, or the email would go
-        // out again after the lease.
+        // out again after the lease. The ledger first: it is the proof nothing else can overwrite.
         var done = CancellationToken.None;
-
-        switch (result.Outcome)
+        entry = await ledger.RecordAsync(claim, result, sender.Traits, done);
+        switch (entry.Outcome)
         {
-            case EmailSendOutcome.Accepted:
-                var recorded = await RecordAsync(session, runId, s => s.RecordSent(
-                    at, result.ProviderMessageId ?? email.MessageId, $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file."), done);
-                if (result.AwaitsFinalStatus)
-                    await settlement.TrackAsync(session, result.ProviderMessageId ?? email.MessageId, at, done);
-                if (recorded) await RemoveDueAsync(due, done);
-                return Transition.Sent;
-
-            case EmailSendOutcome.Rejected:
-                if (await RecordAsync(session, runId, s => s.Decide(ReminderStatus.Failed, result.ErrorCode ?? "Rejected",
-                        result.Error ?? $"The email provider rejected the message ({result.ErrorCode ?? "no reason given"}).", at), done))
-                    await RemoveDueAsync(due, done);
-                return Transition.Failed;
-
-            case EmailSendOutcome.Misconfigured:
-                logger.LogError("Email sender refused to work ({ErrorCode}): {Error}. Sending stops for this run; reminders stay pending.",
-                    result.ErrorCode, result.Error);
-                await RecordAsync(session, runId, s => Release(s, $"Not sent: the email provider is misconfigured ({result.ErrorCode})."), done);
-                return Transition.StopSending;
-
+            case LedgerOutcome.Accepted:
+                await RecordLedgerTruthAsync(due, record, entry, result, done);
+                return new(Transition.Sent, UsedProvider: true);
+            case LedgerOutcome.Rejected or LedgerOutcome.Failed:
+                await RecordLedgerTruthAsync(due, record, entry, result, done);
+                return new(Transition.Failed, UsedProvider: true);
+            case LedgerOutcome.Unknown:
+                await NoteOnSessionAsync(due, record, $"The last attempt's outcome is unclear ({result.ErrorCode}); the next attempt checks before sending again.", done);
+                return new(Transition.Deferred, UsedProvider: true);
             default:
-                await RecordAsync(session, runId, s => Release(s, $"Deferred to a later run: {result.ErrorCode} {result.Error}".TrimEnd()), done);
-                return Transition.Deferred;
+                if (result.Outcome == EmailSendOutcome.Misconfigured)
+                {
+                    logger.LogError("Email sender refused to work ({ErrorCode}): {Error}. Sending stops for this run; reminders stay pending.",
+                        result.ErrorCode, result.Error);
+                    await NoteOnSessionAsync(due, record, $"Not sent: the email provider is misconfigured ({result.ErrorCode}).", done);
+                    return new(Transition.StopSending, UsedProvider: true);
+                }
+                await NoteOnSessionAsync(due, record, $"Deferred to a later run: {result.ErrorCode} {result.Error}".TrimEnd(), done);
+                return new(Transition.Deferred, UsedProvider: true);
         }
     }
 
-    private static void Release(SessionEntity session, string detail)
+    /// <summary>Skip or expire. The ledger is asked first: a reminder a provider already took is Sent, whatever the rules say now.</summary>
+    private async Task<Result> DecideWithoutSendingAsync(DueWork work, PatientRecord record, SessionEntity session, ReminderPolicy.Decision decision,
+        DateTimeOffset now, CancellationToken ct)
     {
-        session.ClaimedBy = null;
-        session.ClaimedUntil = null;
-        session.Detail = detail;
+        if (decision == ReminderPolicy.Decision.Drop) return new(Transition.None);
+        if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
+            return await RecordLedgerTruthAsync(work.Due, record, known, null, ct) ? new(Transition.Repaired) : new(Transition.None);
+
+        session.Decide(decision.Kind, decision.Reason, decision.Detail, now);
+        if (!await records.TrySaveSessionAsync(session, ct)) return new(Transition.None); // changed meanwhile: a later run sees the new state
+        await dueIndex.TryRemoveAsync(work.Due, ct);
+        return new(decision.Kind == ReminderStatus.Expired ? Transition.Expired : Transition.Skipped);
     }
 
     /// <summary>
-    /// Writes the outcome onto the claimed session; if it changed meanwhile, re-reads and applies again while the claim
-    /// is still ours. False when the session moved on (re-posted, cancelled): its due row then belongs to the new state.
+    /// Writes a final ledger outcome onto the session, re-reading it as often as it changed meanwhile: Sent even if
+    /// it was cancelled during the send (the truth), the id remembered if it was re-dated, nothing if it was erased.
+    /// Then the due row goes, with the ETag it was read with. False when there was nothing to write.
     /// </summary>
-    private async Task<bool> RecordAsync(SessionEntity session, string runId, Action<SessionEntity> apply, CancellationToken ct)
+    private async Task<bool> RecordLedgerTruthAsync(DueEntity due, PatientRecord record, LedgerEntry entry, EmailSendResult? result, CancellationToken ct)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        var at = entry.OutcomeAt ?? time.GetUtcNow();
+        bool? wrote = null; // null: the session kept changing under us
+        for (var attempt = 0; attempt < 5 && wrote is null; attempt++)
         {
-            apply(session);
-            if (await records.TrySaveSessionAsync(session, ct)) return true;
-
-            var fresh = (await records.LoadAsync(session.PartitionKey, session.PatientId, ct)).Session(session.SessionId);
-            if (fresh is null || fresh.ReminderId != session.ReminderId || fresh.ClaimedBy != runId)
+            if (attempt > 0) record = await records.LoadAsync(due.ClinicId, due.PatientId, ct);
+            var session = record.Session(due.SessionId);
+            var batch = records.NewBatch();
+            if (session is null || !Apply(session, entry, result, at, batch))
+                wrote = false; // erased (the ledger alone keeps the proof), or the session already says so
+            else
             {
-                logger.LogWarning("Reminder {ReminderId} changed while it was being sent; its outcome was not recorded.", session.ReminderId);
-                return false;
+                PatientRecords.PutSession(batch, session);
+                if (await batch.TrySubmitAsync(ct)) wrote = true;
             }
-            session = fresh;
         }
-        return false;
+        if (wrote is null)
+        {
+            // The due row stays, so the next run finds the reminder and brings the session in line with the ledger.
+            logger.LogWarning("Reminder {ReminderId}: the outcome is in the ledger; the session kept changing and is brought in line by a later run", entry.ReminderId);
+            return false;
+        }
+        await dueIndex.TryRemoveAsync(due, ct);
+        return wrote.Value;
     }
 
-    /// <summary>
-    /// A due row whose session moved on. Finished reminders are cleaned up at once; a row newer than a lease is
-    /// left alone, because a registration may be between writing it and writing its session.
-    /// </summary>
-    private async Task RemoveStaleAsync(DueEntity due, SessionEntity? session, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Applies the ledger's final outcome to the session; false when the session already says so.</summary>
+    private static bool Apply(SessionEntity session, LedgerEntry entry, EmailSendResult? result, DateTimeOffset at, Storage.PartitionBatch batch)
     {
-        var finished = session is not null && session.ReminderId == due.ReminderId && session.Status != ReminderStatus.Pending;
-        if (finished || due.CreatedAt + options.Value.ClaimLease < now)
-            await RemoveDueAsync(due, ct);
+        var reminderId = entry.ReminderId;
+        if (entry.Outcome == LedgerOutcome.Accepted)
+        {
+            var messageId = entry.ProviderMessageId ?? reminderId.ToString();
+            if (session.ReminderId != reminderId)
+            {
+                // Re-dated while it was being sent: this session's new reminder stands; remember the one that went out.
+                if (session.WasSent(reminderId)) return false;
+                session.RememberSent(reminderId);
+                return true;
+            }
+            if (session.Status == ReminderStatus.Sent) return false;
+            var detail = session.Cancelled
+                ? $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file, before the clinic's cancellation took effect."
+                : $"Sent on {at:yyyy-MM-dd HH:mm} UTC to the patient's address on file.";
+            session.RecordSent(at, messageId, detail);
+            if (result is { AwaitsFinalStatus: true })
+                batch.Upsert(new UnsettledMarker
+                {
+                    PartitionKey = session.PartitionKey, RowKey = UnsettledMarker.RowFor(session.PatientId, reminderId),
+                    PatientId = session.PatientId, SessionId = session.SessionId, ReminderId = reminderId,
+                    ProviderMessageId = messageId, AcceptedAt = at,
+                });
+            return true;
+        }
+
+        // Rejected or given up: only a reminder still waiting for an email fails; a skip that came meanwhile stands.
+        if (session.ReminderId != reminderId || !session.IsPending) return false;
+        var code = entry.ErrorCode ?? "Rejected";
+        session.Decide(ReminderStatus.Failed, code, result?.Error ?? FailureDetail(code), at);
+        return true;
     }
 
-    private Task RemoveDueAsync(DueEntity due, CancellationToken ct) =>
-        records.RemoveDueIfPresentAsync(due.ClinicId, due.PatientId, due.SessionId, due.PartitionKey, ct);
+    private static string FailureDetail(string code) => code switch
+    {
+        LedgerReason.DeliveryUnknown => "Whether the email provider took this message could not be known; it is not sent again automatically.",
+        LedgerReason.AttemptsExhausted => "The email provider could not be reached in the allowed number of attempts.",
+        _ => $"The email provider rejected the message ({code}).",
+    };
+
+    /// <summary>Leaves a note on a reminder that stays pending (an unclear attempt), if the session still holds it.</summary>
+    private async Task NoteOnSessionAsync(DueEntity due, PatientRecord record, string detail, CancellationToken ct)
+    {
+        var session = record.Session(due.SessionId);
+        if (session is null || session.ReminderId != due.ReminderId || !session.IsPending) return;
+        session.Detail = detail;
+        await records.TrySaveSessionAsync(session, ct); // lost to a newer write: that one says more
+    }
 }

@@ -1,19 +1,34 @@
 using Azure.Data.Tables;
+using Reminders.Patients;
 using Reminders.Storage;
 
 namespace Reminders.Unsubscribe;
 
-/// <summary>Opt-outs per (clinic, normalised address). Only the patient, through a signed link, changes them.</summary>
-public sealed class OptOuts(ReminderTables tables, TimeProvider time)
+/// <summary>Opt-outs per (clinic, keyed address hash). Only the patient, through a signed link, changes them.</summary>
+public sealed class OptOuts(ReminderTables tables, AddressHashes hashes, PatientRecords records, TimeProvider time)
 {
-    public async Task<bool> IsOptedOutAsync(string clinicId, string email, CancellationToken ct) =>
-        await IsOptedOutByHashAsync(clinicId, UnsubscribeTokens.AddressHash(clinicId, email), ct);
+    public async Task<bool> IsOptedOutAsync(string clinicId, string email, CancellationToken ct)
+    {
+        var keyed = IsOptedOutByHashAsync(clinicId, hashes.Keyed(clinicId, email), ct);
+        var legacy = IsOptedOutByHashAsync(clinicId, AddressHashes.Legacy(clinicId, email), ct);
+        return await keyed || await legacy;
+    }
 
     public async Task<bool> IsOptedOutByHashAsync(string clinicId, string addressHash, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         var row = await tables.OptOuts.GetEntityIfExistsAsync<OptOutEntity>(clinicId, addressHash, cancellationToken: ct);
         return row.HasValue && row.Value!.OptedOut;
+    }
+
+    /// <summary>Every opt-out of one clinic, read once for a whole batch of its reminders (one query instead of one read each).</summary>
+    public async Task<OptOutSet> LoadClinicAsync(string clinicId, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var optedOut = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in tables.OptOuts.QueryAsync<OptOutEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {clinicId}"), cancellationToken: ct))
+            if (row.OptedOut) optedOut.Add(row.RowKey);
+        return new OptOutSet(clinicId, optedOut, hashes);
     }
 
     /// <summary>Records the choice; repeating it changes nothing but the time.</summary>
@@ -23,10 +38,53 @@ public sealed class OptOuts(ReminderTables tables, TimeProvider time)
         await tables.OptOuts.UpsertEntityAsync(new OptOutEntity
         {
             PartitionKey = claims.ClinicId,
-            RowKey = claims.AddressHash,
+            RowKey = await StorageHashAsync(claims, ct),
             OptedOut = optedOut,
             ChangedAt = time.GetUtcNow(),
             PatientId = claims.PatientId,
         }, TableUpdateMode.Replace, ct);
     }
+
+    public async Task<bool> IsOptedOutAsync(UnsubscribeTokens.Claims claims, CancellationToken ct) =>
+        await IsOptedOutByHashAsync(claims.ClinicId, await StorageHashAsync(claims, ct), ct);
+
+    /// <summary>
+    /// The row a link's choice is stored under. An old link carries the unkeyed hash: when it still matches the
+    /// patient's address on file, the keyed hash is used instead, so new rows are keyed wherever that is possible.
+    /// </summary>
+    private async Task<string> StorageHashAsync(UnsubscribeTokens.Claims claims, CancellationToken ct)
+    {
+        if (!claims.Legacy) return claims.AddressHash;
+        var patient = (await records.LoadAsync(claims.ClinicId, claims.PatientId, ct)).Patient;
+        return patient is not null && AddressHashes.Legacy(claims.ClinicId, patient.Email) == claims.AddressHash
+            ? hashes.Keyed(claims.ClinicId, patient.Email)
+            : claims.AddressHash;
+    }
+
+    /// <summary>An erased patient's id leaves the opt-out rows of their address; the choice itself stays.</summary>
+    public async Task ForgetPatientAsync(string clinicId, string email, string patientId, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        foreach (var hash in new[] { hashes.Keyed(clinicId, email), AddressHashes.Legacy(clinicId, email) })
+        {
+            var row = await tables.OptOuts.GetEntityIfExistsAsync<OptOutEntity>(clinicId, hash, cancellationToken: ct);
+            if (!row.HasValue || row.Value!.PatientId != patientId) continue;
+            row.Value.PatientId = "";
+            try
+            {
+                await tables.OptOuts.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, ct);
+            }
+            catch (Azure.RequestFailedException e) when (e.IsConflict() || e.IsNotFound())
+            {
+                // The patient changed their choice meanwhile (with their own link): that write carries no erased id.
+            }
+        }
+    }
+}
+
+/// <summary>One clinic's opt-outs in memory, for a batch of its reminders.</summary>
+public sealed class OptOutSet(string clinicId, IReadOnlySet<string> optedOut, AddressHashes hashes)
+{
+    public bool Contains(string email) =>
+        optedOut.Count > 0 && (optedOut.Contains(hashes.Keyed(clinicId, email)) || optedOut.Contains(AddressHashes.Legacy(clinicId, email)));
 }

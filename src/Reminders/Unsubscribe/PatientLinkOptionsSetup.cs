@@ -15,6 +15,8 @@ internal sealed class PatientLinkOptionsSetup(bool isDevelopment, string? listen
         if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = ListeningOrigin() ?? PatientLinkOptions.DevelopmentBaseUrl;
         // A fresh key per start: links from earlier runs stop working, which is fine on a developer's machine.
         if (string.IsNullOrWhiteSpace(options.LinkSigningKey)) options.LinkSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // Fixed, not random: opt-outs made on a developer's machine must still match after a restart.
+        if (string.IsNullOrWhiteSpace(options.AddressHashKey)) options.AddressHashKey = PatientLinkOptions.DevelopmentAddressHashKey;
     }
 
     /// <summary>The first listening URL as an origin; wildcard hosts become localhost, and port 0 (chosen at start) is no answer.</summary>
@@ -36,6 +38,10 @@ internal sealed class PatientLinkOptionsSetup(bool isDevelopment, string? listen
             failures.Add("Reminders:PublicBaseUrl must use https outside Development.");
         if (options.LinkSigningKey.Length < PatientLinkOptions.MinKeyLength)
             failures.Add($"Reminders:LinkSigningKey must be at least {PatientLinkOptions.MinKeyLength} characters (required outside Development).");
+        if (options.AddressHashKey.Length < PatientLinkOptions.MinKeyLength)
+            failures.Add($"Reminders:AddressHashKey must be at least {PatientLinkOptions.MinKeyLength} characters (required outside Development; never rotate it).");
+        else if (!isDevelopment && options.AddressHashKey == PatientLinkOptions.DevelopmentAddressHashKey)
+            failures.Add("Reminders:AddressHashKey is the public development value: set a secret of your own outside Development.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -22,7 +22,7 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
         {
             Action.Unsubscribe => true,
             Action.Resubscribe => false,
-            _ => await optOuts.IsOptedOutByHashAsync(claims.ClinicId, claims.AddressHash, ct),
+            _ => await optOuts.IsOptedOutAsync(claims, ct),
         };
 
         var strings = EmailStrings.For(clinic.Branding.Locale);

@@ -122,7 +122,7 @@ public abstract class ApiContractTests(Azurite azurite) : HostedApiTests(azurite
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Delete, "/api/patients/shared-id", keyB)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Delete, $"/api/patients/shared-id/sessions/{Host.DaysAgo(80)}", keyB)).StatusCode);
         var planB = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?from={Host.DaysAgo(30)}&to={Host.DaysAgo(-30)}", keyB);
-        Assert.Empty((await planB.Content.ReadFromJsonAsync<JsonArray>())!);
+        Assert.Empty(await planB.PlanPageAsync());
 
         // The same id in clinic B is a different patient, and A's is untouched.
         await Host.PostSessionOkAsync(keyB, new { patientId = "shared-id", email = "b@example.com", injectionDate = Host.DaysAgo(2) });
@@ -176,7 +176,7 @@ public abstract class ApiContractTests(Azurite azurite) : HostedApiTests(azurite
         Assert.NotNull(await Host.GetPatientAsync(apiKey, "p10"));
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Delete, "/api/patients/p1", apiKey)).StatusCode);
         var plan = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?from={Host.DaysAgo(91)}&to={Host.DaysAgo(0)}", apiKey);
-        Assert.Empty((await plan.Content.ReadFromJsonAsync<JsonArray>())!);
+        Assert.Empty(await plan.PlanPageAsync());
         var sweep = await Host.SweepAsync();
         Assert.Equal(0, sweep.Count("sent") + sweep.Count("skipped") + sweep.Count("deferred"));
         Assert.Empty(Outbox.Files(Host.Settings.OutboxPath));
@@ -192,7 +192,7 @@ public abstract class ApiContractTests(Azurite azurite) : HostedApiTests(azurite
         var response = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?from={Host.DaysAgo(0)}&to={Host.DaysAgo(-30)}", apiKey);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var plan = (await response.Content.ReadFromJsonAsync<JsonArray>())!;
+        var plan = await response.PlanPageAsync();
         var only = Assert.Single(plan);
         Assert.Equal("p1", only!["patientId"]!.GetValue<string>());
         Assert.Equal(Host.DaysAgo(-6), only["reminderDate"]!.GetValue<string>());

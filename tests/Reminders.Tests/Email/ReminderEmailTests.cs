@@ -13,12 +13,12 @@ public sealed class ReminderEmailTests
     private static readonly Clinic Clinic = new("c1", "Spine & Pain <Centre>", TimeZoneInfo.FindSystemTimeZoneById("Europe/Madrid"),
         new Uri("https://book.example.com/?clinic=c1&src=email"), "desk@c1.example.com", 90, 14, SendWindow.Default, false);
 
-    private static readonly IOptions<PatientLinkOptions> Links = Options.Create(new PatientLinkOptions { PublicBaseUrl = "https://r.example.com", LinkSigningKey = new string('k', 32) });
+    private static readonly IOptions<PatientLinkOptions> Links = Options.Create(new PatientLinkOptions { PublicBaseUrl = "https://r.example.com", LinkSigningKey = new string('k', 32), AddressHashKey = new string('h', 32) });
 
     private static readonly Guid ReminderId = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
 
     private static EmailMessage Compose(string? firstName = "Ana", DateOnly? reliefEndsOn = null, DateOnly? today = null, string locale = "en") =>
-        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(), new UnsubscribeTokens(Links))
+        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(), new UnsubscribeTokens(new Reminders.Security.SealedTokens(Links), new AddressHashes(Links), Links))
             .Compose(new(Clinic with { Branding = ClinicBranding.Default with { Locale = locale } }, "p1", ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ReminderEmailTests
         var email = Compose();
 
         Assert.Equal("List-Unsubscribe=One-Click", email.Headers["List-Unsubscribe-Post"]);
-        Assert.Matches("^<https://r.example.com/api/unsubscribe\\?token=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+>$", email.Headers["List-Unsubscribe"]);
+        Assert.Matches("^<https://r.example.com/api/unsubscribe\\?token=[A-Za-z0-9_-]+>$", email.Headers["List-Unsubscribe"]);
         var url = email.Headers["List-Unsubscribe"].Trim('<', '>');
         Assert.Contains(url, email.TextBody);
         Assert.Contains(url, email.HtmlBody);

@@ -67,6 +67,10 @@ public static class ApiCalls
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>The reminders of one send-plan page (<c>{"reminders": [...], "continuationToken": ...}</c>).</summary>
+    public static async Task<JsonArray> PlanPageAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["reminders"]!.AsArray();
+
     public static int Count(this JsonObject sweep, string transition) => sweep[transition]!.GetValue<int>();
 
     public static string Status(this JsonObject patient, string sessionId) =>

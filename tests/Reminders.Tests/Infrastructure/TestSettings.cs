@@ -22,6 +22,7 @@ public sealed record TestSettings(string ConnectionString)
         ["Email:SenderAddress"] = "reminders@clinic.test",
         ["Reminders:PublicBaseUrl"] = PublicBaseUrl,
         ["Reminders:LinkSigningKey"] = "test-link-signing-key-0123456789abcdef",
+        ["Reminders:AddressHashKey"] = "test-address-hash-key-0123456789abcdef",
         // Far from any test's clock, so the Server's scheduler never races a test's own sweep.
         ["ReminderSweepSchedule"] = "0 0 0 1 1 *",
     };

@@ -33,7 +33,7 @@ public sealed class ScheduleTests(Azurite azurite)
         Assert.Equal(120, sessionDays.ReliefDays);
 
         // The due index is keyed by the reminder date, so each becomes due on exactly that date.
-        var due = (await bed.DueRowsAsync()).ToDictionary(d => d.PatientId, d => d.PartitionKey);
+        var due = (await bed.DueRowsAsync()).ToDictionary(d => d.PatientId, d => d.ReminderDate);
         Assert.Equal(injection.AddDays(50).ToString("yyyy-MM-dd"), due["p2"]);
         bed.Time.Advance(TimeSpan.FromDays(50 - 5 - 1));
         AssertCounts(await bed.SweepAsync());

@@ -100,7 +100,8 @@ public sealed class SendOutcomeTests(Azurite azurite)
     public async Task Misconfigured_stops_sending_for_the_rest_of_the_run_and_everything_stays_pending()
     {
         var misconfigured = true;
-        await using var bed = Create(azurite, send: call =>
+        // One at a time: with several in flight, each of those would get the same refusal (and send nothing either).
+        await using var bed = Create(azurite, settings: new Dictionary<string, string?> { ["Reminders:SendParallelism"] = "1" }, send: call =>
             misconfigured ? Result(EmailSendOutcome.Misconfigured, "AuthenticationFailed", "Invalid access key") : call.SendForReal());
         var clinic = await bed.AddClinicAsync("c1");
         for (var i = 0; i < 4; i++)
@@ -195,7 +196,8 @@ public sealed class SendOutcomeTests(Azurite azurite)
     {
         var time = TestClock.New();
         await using var bed = Create(azurite, time,
-            settings: new Dictionary<string, string?> { ["Reminders:SweepTimeBudget"] = "00:02:30" },
+            // One at a time, so the clock (a minute per email) is what ends the run.
+            settings: new Dictionary<string, string?> { ["Reminders:SweepTimeBudget"] = "00:02:30", ["Reminders:SendParallelism"] = "1" },
             send: call =>
             {
                 time.Advance(TimeSpan.FromMinutes(1)); // each email takes a minute

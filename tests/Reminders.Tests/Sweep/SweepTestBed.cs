@@ -42,8 +42,10 @@ public sealed class SendLog
 }
 
 /// <summary>Counts every call, then does what the test scripted (by default: the real outbox sender).</summary>
-public sealed class RecordingEmailSender(IEmailSender real, SendLog log, SendBehaviour? behaviour) : IEmailSender
+public sealed class RecordingEmailSender(IEmailSender real, SendLog log, SendBehaviour? behaviour, SenderTraits? traits = null) : IEmailSender
 {
+    public SenderTraits Traits => traits ?? real.Traits;
+
     public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken ct)
     {
         var (number, forReminder) = log.Record(message);
@@ -112,6 +114,8 @@ public sealed class SweepTestBed : IAsyncDisposable
     public SessionRegistration Registration => _services.GetRequiredService<SessionRegistration>();
     public PatientAdministration Patients => _services.GetRequiredService<PatientAdministration>();
     public PatientRecords Records => _services.GetRequiredService<PatientRecords>();
+    public DueIndex DueIndex => _services.GetRequiredService<DueIndex>();
+    public Reminders.Ledger.SendLedger Ledger => _services.GetRequiredService<Reminders.Ledger.SendLedger>();
     public ReminderTables Tables => _services.GetRequiredService<ReminderTables>();
     public ReminderSweep Sweep => _services.GetRequiredService<ReminderSweep>();
     public IEmailSender Sender => _services.GetRequiredService<IEmailSender>();

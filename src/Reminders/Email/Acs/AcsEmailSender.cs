@@ -10,17 +10,19 @@ namespace Reminders.Email.Acs;
 
 /// <summary>
 /// Sends reminders through Azure Communication Services Email over REST (api-version 2025-09-01).
-/// <para>The operation id is the reminder id, so every try of one reminder is the same ACS operation. A retried
-/// reminder (<see cref="EmailMessage.Attempt"/> &gt; 1) first asks ACS whether that operation exists, and is not sent
-/// again if it does. Throttling, timeouts and 5xx are Transient (the reminder waits for a later run); 401/403/404 are
-/// Misconfigured; 400/422 are Rejected with ACS's error. Sends are paced to <see cref="AcsEmailOptions.MaxPerMinute"/>.</para>
+/// <para>The operation id is the reminder id, so every try of one reminder is the same ACS operation. When the send
+/// ledger says an earlier attempt may have reached ACS (<see cref="EmailMessage.PreviousAttemptUnclear"/>), ACS is
+/// first asked whether that operation exists, and the message is not sent again if it does. A POST is never repeated
+/// blindly: a timeout, a dropped connection, 408 or 5xx once the body was sent is Unknown, resolved by that status
+/// check on the next attempt; only 429 (certainly not taken) is retried at once. 401/403/404 are Misconfigured;
+/// 400/422 are Rejected with ACS's error. The quota (<see cref="AcsEmailOptions.MaxPerMinute"/>) is shared through
+/// storage by the dispatcher; this sender never waits for a slot after a reminder was claimed.</para>
 /// <para>A 202 is not final: ACS settles the operation later, which the sweep asks for through <see cref="CheckAsync"/>.</para>
 /// </summary>
 public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
 {
     public const string ApiVersion = "2025-09-01";
 
-    private static readonly TimeSpan MaxPacingWait = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan DefaultBackOff = TimeSpan.FromMinutes(1);
 
     private readonly HttpPipeline _pipeline;
@@ -48,7 +50,7 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
         (_pipeline, _endpoint, var mode) = AcsPipeline.Build(_options, time, credential, transport);
         _sends = new AcsRequestPacer(_options.MaxPerMinute, _options.MaxPerHour, time);
         _statusChecks = new AcsRequestPacer(_options.MaxStatusChecksPerMinute, _options.MaxStatusChecksPerHour, time);
-        _sendClassifier = new AcsResponseClassifier(202, retry: true, _options.MaxRetryDelay);
+        _sendClassifier = new AcsResponseClassifier(202, retry: true, _options.MaxRetryDelay, onlyThrottling: true);
         _statusClassifier = new AcsResponseClassifier(200, retry: true, _options.MaxRetryDelay);
         _statusOnceClassifier = new AcsResponseClassifier(200, retry: false, TimeSpan.Zero);
 
@@ -59,10 +61,12 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
                 email.Value.SenderAddress);
     }
 
+    public SenderTraits Traits => new("Acs", new SendLimits("acs-" + _endpoint.Host, _options.MaxPerMinute, _options.MaxPerHour), CanConfirmEarlierAttempt: true);
+
     public async Task<EmailSendResult> SendAsync(EmailMessage email, CancellationToken ct)
     {
         var operationId = email.ReminderId.ToString("D");
-        if (email.Attempt > 1)
+        if (email.PreviousAttemptUnclear)
         {
             // An earlier try may have reached ACS (a timeout, a crash after the claim): never send the same reminder twice.
             var earlier = await GetOperationAsync(operationId, waitForQuota: true, ct);
@@ -114,7 +118,9 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
     {
         var body = AcsEmailRequest.From(email).ToUtf8Bytes();
 
-        if (!_sends.TryReserve(MaxPacingWait, out var wait, out var earliest))
+        // The shared quota was reserved before the claim; this local pacer only honours ACS's own back-off (429),
+        // and never makes a claimed reminder wait.
+        if (!_sends.TryReserve(TimeSpan.Zero, out var wait, out var earliest))
         {
             _logger.LogWarning("Reminder {ReminderId} not sent: the ACS send quota is used up until {Earliest:u}", email.ReminderId, earliest);
             return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: "SendQuotaReached",
@@ -136,9 +142,11 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
         if (failure is not null)
         {
             if (failure.Value.Misconfigured) return Misconfigured(email, 0, failure.Value.Code, failure.Value.Message);
+            if (failure.Value.NothingSent)
+                return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: failure.Value.Code, Error: failure.Value.Message);
             _logger.LogWarning("Reminder {ReminderId}: ACS send outcome unclear ({Code}); the next attempt asks for its status first",
                 email.ReminderId, failure.Value.Code);
-            return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: failure.Value.Code, Error: failure.Value.Message);
+            return new EmailSendResult(EmailSendOutcome.Unknown, ErrorCode: failure.Value.Code, Error: failure.Value.Message);
         }
 
         var response = message.Response;
@@ -162,23 +170,29 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
                 var existing = await GetOperationAsync(operationId, waitForQuota: true, ct);
                 if (existing.Kind == LookupKind.Found) return AlreadyKnown(email, existing.Operation!);
                 return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: code, Error: error);
-            case var s when AcsResponseClassifier.IsTransient(s):
-                if (s == 429) _sends.BackOffUntil(_time.GetUtcNow() + (AcsResponseClassifier.ServerDelay(response) ?? DefaultBackOff));
-                _logger.LogWarning("Reminder {ReminderId} not sent: ACS answered {Status} {Code} after {Tries} tries; trying again later",
-                    email.ReminderId, status, code, message.ProcessingContext.RetryNumber + 1);
+            case 429:
+                _sends.BackOffUntil(_time.GetUtcNow() + (AcsResponseClassifier.ServerDelay(response) ?? DefaultBackOff));
+                _logger.LogWarning("Reminder {ReminderId} not sent: ACS answered 429 {Code} after {Tries} tries; trying again later",
+                    email.ReminderId, code, message.ProcessingContext.RetryNumber + 1);
                 return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: code, Error: error);
+            case var s when AcsResponseClassifier.IsTransient(s):
+                // 408 or 5xx after the body was sent: ACS may have taken the message. Resolved by a status check, never a blind resend.
+                _logger.LogWarning("Reminder {ReminderId}: ACS answered {Status} {Code}; outcome unclear, the next attempt asks for its status first",
+                    email.ReminderId, status, code);
+                return new EmailSendResult(EmailSendOutcome.Unknown, ErrorCode: code, Error: error);
             case >= 400 and < 500:
                 // No message text in the log: it can quote the recipient. It is kept on the reminder instead.
                 _logger.LogWarning("ACS rejected reminder {ReminderId}: {Status} {Code}", email.ReminderId, status, code);
                 return new EmailSendResult(EmailSendOutcome.Rejected, ErrorCode: code, Error: error);
             default:
-                return new EmailSendResult(EmailSendOutcome.Transient, ErrorCode: code, Error: $"Unexpected answer from ACS: {status}. {error}".TrimEnd());
+                return new EmailSendResult(EmailSendOutcome.Unknown, ErrorCode: code, Error: $"Unexpected answer from ACS: {status}. {error}".TrimEnd());
         }
     }
 
     private async Task<Lookup> GetOperationAsync(string operationId, bool waitForQuota, CancellationToken ct)
     {
-        if (!_statusChecks.TryReserve(waitForQuota ? MaxPacingWait : TimeSpan.Zero, out var wait, out var earliest))
+        // Never waits for a slot: a claimed reminder is not held while the status-check quota refills.
+        if (!_statusChecks.TryReserve(TimeSpan.Zero, out var wait, out var earliest))
             return new Lookup(LookupKind.Unavailable, null, 0, "StatusQuotaReached", $"The ACS status-check quota is used up until {earliest:u}.");
         if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct);
 
@@ -212,8 +226,11 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
         };
     }
 
-    /// <summary>Runs the pipeline; null when a response came back, otherwise why none did.</summary>
-    private async Task<(string Code, string Message, bool Misconfigured)?> SendMessageAsync(HttpMessage message, CancellationToken ct)
+    /// <summary>
+    /// Runs the pipeline; null when a response came back, otherwise why none did, and whether the request certainly never
+    /// reached ACS (no connection could be made) rather than perhaps reached it (a timeout, a connection dropped mid-way).
+    /// </summary>
+    private async Task<(string Code, string Message, bool Misconfigured, bool NothingSent)?> SendMessageAsync(HttpMessage message, CancellationToken ct)
     {
         try
         {
@@ -222,16 +239,25 @@ public sealed class AcsEmailSender : IEmailSender, IDeliveryStatusChecker
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return ("Timeout", $"ACS did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s.", false);
+            return ("Timeout", $"ACS did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s.", false, false);
         }
         catch (AuthenticationFailedException e)
         {
-            return ("EntraAuthenticationFailed", "Could not get a Microsoft Entra ID token for ACS: " + e.Message, true);
+            return ("EntraAuthenticationFailed", "Could not get a Microsoft Entra ID token for ACS: " + e.Message, true, true);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
         {
-            return ("NetworkError", "Could not reach ACS: " + e.Message, false);
+            return ("NetworkError", "Could not reach ACS: " + e.Message, false, NeverConnected(e));
         }
+    }
+
+    /// <summary>The connection was refused or the host not found: the request never left.</summary>
+    private static bool NeverConnected(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.HostUnreachable })
+                return true;
+        return false;
     }
 
     private EmailSendResult AlreadyKnown(EmailMessage email, AcsOperation operation)

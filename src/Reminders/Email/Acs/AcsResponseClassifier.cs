@@ -4,17 +4,19 @@ using Azure.Core;
 namespace Reminders.Email.Acs;
 
 /// <summary>
-/// Tells Azure.Core's retry policy what ACS answers mean for one kind of request. Retried: 408, 429 and 5xx, unless
+/// Tells Azure.Core's retry policy what ACS answers mean for one kind of request. Retried: 408, 429 and 5xx (for a
+/// send, with <c>onlyThrottling</c>, 429 alone: after a 408 or 5xx the body was sent and ACS may have taken it), unless
 /// the server asks for a longer wait than <c>maxServerDelay</c> (then the caller reports Transient instead of
 /// blocking). Exceptions (timeouts, broken connections) are never retried here: after a POST the outcome is unclear,
 /// and the reminder's next attempt asks ACS for the operation's status before sending again.
 /// </summary>
-internal sealed class AcsResponseClassifier(int successStatus, bool retry, TimeSpan maxServerDelay) : ResponseClassifier
+internal sealed class AcsResponseClassifier(int successStatus, bool retry, TimeSpan maxServerDelay, bool onlyThrottling = false) : ResponseClassifier
 {
     public override bool IsErrorResponse(HttpMessage message) => message.Response.Status != successStatus;
 
     public override bool IsRetriableResponse(HttpMessage message) =>
-        retry && IsTransient(message.Response.Status) && (ServerDelay(message.Response) ?? TimeSpan.Zero) <= maxServerDelay;
+        retry && (onlyThrottling ? message.Response.Status == 429 : IsTransient(message.Response.Status)) &&
+        (ServerDelay(message.Response) ?? TimeSpan.Zero) <= maxServerDelay;
 
     public override bool IsRetriableException(Exception exception) => false;
 

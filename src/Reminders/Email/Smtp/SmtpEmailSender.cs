@@ -22,7 +22,7 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
     private EnvelopeTrackingSmtpClient? _client;
     private bool _disposed;
 
-    public SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider time, ILogger<SmtpEmailSender> logger)
+    public SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider time, ILogger<SmtpEmailSender> logger, IOptions<EmailOptions>? email = null)
     {
         var failures = SmtpOptionsValidator.Check(options.Value);
         if (failures.Count > 0)
@@ -31,10 +31,14 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
         _options = options.Value;
         _host = _options.Host!;
         _time = time;
+        // SMTP cannot be asked whether it kept a message: an unclear send gets one retry, later, with the same Message-ID.
+        Traits = new SenderTraits("Smtp", (email?.Value ?? new EmailOptions()).Limits("smtp-" + _host), CanConfirmEarlierAttempt: false, _options.UnclearRetryDelay);
         _logger = logger;
         if (_options.Security == SmtpSecurity.None && !string.IsNullOrEmpty(_options.UserName))
             _logger.LogWarning("Email:Smtp:Security is None: the SMTP password is sent to {Host} unencrypted.", _host);
     }
+
+    public SenderTraits Traits { get; }
 
     public async Task<EmailSendResult> SendAsync(EmailMessage email, CancellationToken ct)
     {
@@ -57,13 +61,20 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
                 client.BeginSend();
                 try
                 {
-                    var reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients, ct);
+                    var reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients, ct, client.Progress);
                     _logger.LogDebug("SMTP server accepted reminder {ReminderId}: {Reply}", email.ReminderId, reply);
                     return EmailSendResult.Accepted(email.MessageId);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested && SmtpFailures.IsConnectionLoss(e))
                 {
                     Drop();
+                    if (client.DataStarted)
+                    {
+                        // The message went out and the reply never came: the server may have kept it. Never a blind resend.
+                        _logger.LogWarning("SMTP send of reminder {ReminderId}: the connection failed after the message was sent; outcome unknown", email.ReminderId);
+                        return new EmailSendResult(EmailSendOutcome.Unknown, ErrorCode: "SmtpReplyLost",
+                            Error: $"The connection to the SMTP server failed after the message was sent, so whether it kept it is unknown: {e.Message}");
+                    }
                     // A kept-open connection the server has since closed: nothing was handed over yet, so try once on a new one.
                     if (reused && attempt == 1 && !client.SenderAccepted)
                     {

@@ -24,4 +24,11 @@ public sealed class SmtpOptions
 
     /// <summary>How long one connect, command or reply may take before the server counts as unreachable.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After a send whose outcome is unknown (the connection dropped or timed out once the message had been sent, so
+    /// the server may have kept it), wait this long before the one retry, with the same Message-ID. If that attempt is
+    /// unclear too, the reminder fails with reason DeliveryUnknown and is not sent again automatically.
+    /// </summary>
+    public TimeSpan UnclearRetryDelay { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,0 +1,114 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Reminders.Configuration;
+using Reminders.Email;
+using Reminders.Quota;
+using Reminders.Unsubscribe;
+
+namespace Reminders.Sweep;
+
+/// <summary>
+/// Settles planned reminders with bounded parallelism. Each one takes a send from the shared provider quota in plan
+/// order before it starts (a reminder that needs no email gives it back), so when the quota or the time budget runs
+/// out, what is left stays pending and the clinics served were served fairly. A failure on one reminder is logged
+/// and counted; the rest go on.
+/// </summary>
+public sealed class ReminderDispatcher(
+    DueReminderProcessor processor,
+    SendQuota quota,
+    IEmailSender sender,
+    OptOuts optOuts,
+    IOptions<RemindersOptions> options,
+    TimeProvider time,
+    ILogger<ReminderDispatcher> logger)
+{
+    internal async Task DispatchAsync(IReadOnlyList<DueWork> plan, string runId, DateTimeOffset deadline, SweepTally tally, CancellationToken ct)
+    {
+        var context = new DispatchContext(runId, optOuts);
+        var parallelism = options.Value.SendParallelism;
+        var pool = new QuotaPool(quota, sender.Traits.Limits, blockSize: parallelism * 2);
+        var gate = new SemaphoreSlim(1, 1);
+        var next = 0;
+        var stop = false;
+
+        async Task<(DueWork Work, bool HoldsSend)?> TakeAsync()
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                if (stop || next >= plan.Count || time.GetUtcNow() >= deadline) return null;
+                var holdsSend = false;
+                if (options.Value.SendingEnabled)
+                {
+                    bool taken;
+                    try
+                    {
+                        taken = await pool.TakeAsync(plan.Count - next, deadline, ct);
+                    }
+                    catch (RequestFailedException e)
+                    {
+                        logger.LogWarning(e, "Sweep {RunId}: the shared quota could not be read (storage answered {Status}); sending stops for this run", runId, e.Status);
+                        Interlocked.Increment(ref tally.Errors);
+                        stop = true;
+                        return null;
+                    }
+                    if (!taken)
+                    {
+                        logger.LogInformation("Sweep {RunId}: the email provider's quota is used up; {Left} reminders wait for a later run", runId, plan.Count - next);
+                        stop = true;
+                        return null;
+                    }
+                    holdsSend = true;
+                }
+                return (plan[next++], holdsSend);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        async Task WorkAsync()
+        {
+            while (await TakeAsync() is { } item)
+            {
+                DueReminderProcessor.Result result;
+                try
+                {
+                    result = await processor.ProcessAsync(item.Work, context, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    // One reminder's storage hiccup (or a bug) must not end the run for everyone else. The reminder
+                    // stays pending (a ledger claim it holds expires with its lease); the next run settles it.
+                    if (e is RequestFailedException storage)
+                        logger.LogWarning(e, "Reminder {ReminderId} could not be settled this run (storage answered {Status})", item.Work.Due.ReminderId, storage.Status);
+                    else
+                        logger.LogError(e, "Reminder {ReminderId} could not be settled this run", item.Work.Due.ReminderId);
+                    Interlocked.Increment(ref tally.Errors);
+                    result = new(Transition.Deferred);
+                }
+                if (item.HoldsSend && !result.UsedProvider)
+                {
+                    await gate.WaitAsync(CancellationToken.None);
+                    pool.GiveBack();
+                    gate.Release();
+                }
+                if (result.Transition == Transition.StopSending) stop = true;
+                tally.Count(result.Transition);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(parallelism, Math.Max(plan.Count, 1))).Select(_ => WorkAsync()));
+        }
+        finally
+        {
+            // Everything not started waits for a later run.
+            Interlocked.Add(ref tally.Deferred, plan.Count - next);
+            await pool.ReturnUnusedAsync(CancellationToken.None);
+        }
+    }
+}
