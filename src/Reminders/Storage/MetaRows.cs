@@ -20,7 +20,8 @@ public sealed class MetaRows(ReminderTables tables)
     {
         try
         {
-            if (row.ETag == default) await tables.Clinics.AddEntityAsync(row, ct);
+            // A row never read from storage has no timestamp (TableEntity's own ETag is not reliably default).
+            if (row.Timestamp is null) await tables.Clinics.AddEntityAsync(row, ct);
             else await tables.Clinics.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
             return true;
         }

@@ -31,7 +31,7 @@ public sealed class StorageMigration(
     {
         if (_done) return;
         var schema = await meta.GetAsync(SchemaRow, ct);
-        if ((schema.GetInt32("Version") ?? 1) >= CurrentVersion && schema.ETag != default)
+        if ((schema.GetInt32("Version") ?? 1) >= CurrentVersion)
         {
             _done = true;
             return;

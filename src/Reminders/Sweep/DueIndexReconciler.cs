@@ -71,6 +71,7 @@ public sealed class DueIndexReconciler(
                 ["Checked"] = checkedCount, ["Recreated"] = recreated, ["MarkersRemoved"] = removed,
             };
             row.ETag = state.ETag;
+            row.Timestamp = state.Timestamp;
             await meta.TryPutAsync(row, ct); // lost to a concurrent sweep: it reconciles the same rows
             var result = new Result(today, checkedCount, recreated, removed, clinic is null);
             logger.LogInformation(

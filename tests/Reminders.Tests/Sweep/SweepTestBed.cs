@@ -54,6 +54,14 @@ public sealed class RecordingEmailSender(IEmailSender real, SendLog log, SendBeh
     }
 }
 
+/// <summary>A recording sender that also answers status checks (like ACS), so the sweep settles what it accepted.</summary>
+public sealed class StatusCheckingEmailSender(IEmailSender inner, Func<string, DeliveryStatus> status) : IEmailSender, IDeliveryStatusChecker
+{
+    public SenderTraits Traits => inner.Traits;
+    public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken ct) => inner.SendAsync(message, ct);
+    public Task<DeliveryStatus> CheckAsync(string providerMessageId, CancellationToken ct) => Task.FromResult(status(providerMessageId));
+}
+
 /// <summary>Thrown by a fake sender to stand for a process that dies after it claimed a reminder.</summary>
 public sealed class SimulatedCrash() : Exception("Simulated crash after the claim.");
 
@@ -70,8 +78,10 @@ public sealed class SweepTestBed : IAsyncDisposable
     private readonly bool _ownsOutbox;
 
     private SweepTestBed(TestSettings settings, FakeTimeProvider time, SendLog log, IReadOnlyDictionary<string, string?>? overrides,
-        SendBehaviour? send, bool substituteSender, bool ownsOutbox)
+        SendBehaviour? send, bool substituteSender, bool ownsOutbox, StorageGate? gate = null, SenderTraits? traits = null,
+        Func<string, DeliveryStatus>? status = null)
     {
+        Gate = gate;
         Settings = settings;
         Time = time;
         Sends = log;
@@ -86,10 +96,19 @@ public sealed class SweepTestBed : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
+        if (gate is not null)
+        {
+            var clientOptions = new Azure.Data.Tables.TableClientOptions();
+            clientOptions.AddPolicy(gate, Azure.Core.HttpPipelinePosition.PerCall);
+            services.AddSingleton(new Azure.Data.Tables.TableServiceClient(settings.ConnectionString, clientOptions));
+        }
         // Before AddReminders, which only adds its own sender if none is registered.
         if (substituteSender)
-            services.AddSingleton<IEmailSender>(sp => new RecordingEmailSender(
-                new OutboxEmailSender(sp.GetRequiredService<IOptions<EmailOptions>>(), time), log, send));
+            services.AddSingleton<IEmailSender>(sp =>
+            {
+                var recording = new RecordingEmailSender(new OutboxEmailSender(sp.GetRequiredService<IOptions<EmailOptions>>(), time), log, send, traits);
+                return status is null ? recording : new StatusCheckingEmailSender(recording, status);
+            });
         services.AddReminders(configuration);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -97,15 +116,19 @@ public sealed class SweepTestBed : IAsyncDisposable
     /// <param name="settings">Overrides of <see cref="TestSettings.ToConfiguration"/>, e.g. <c>Reminders:ClaimLease</c>.</param>
     /// <param name="send">What the sender does; null: the real outbox sender (calls still counted).</param>
     /// <param name="substituteSender">False: no fake at all, the sender <c>AddReminders</c> registers (nothing is counted).</param>
+    /// <param name="gate">Holds or fails chosen storage requests of this bed (not of its twins), to drive races.</param>
+    /// <param name="traits">What the fake sender says of itself (provider name, quota, whether it can confirm an unclear attempt).</param>
     public static SweepTestBed Create(Azurite azurite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null,
-        SendBehaviour? send = null, bool substituteSender = true) =>
-        new(new TestSettings(azurite.ConnectionString), time ?? TestClock.New(), new SendLog(), settings, send, substituteSender, ownsOutbox: true);
+        SendBehaviour? send = null, bool substituteSender = true, StorageGate? gate = null, SenderTraits? traits = null,
+        Func<string, DeliveryStatus>? status = null) =>
+        new(new TestSettings(azurite.ConnectionString), time ?? TestClock.New(), new SendLog(), settings, send, substituteSender, ownsOutbox: true, gate, traits, status);
 
     /// <summary>Another service provider (its own sweep, processor, table clients) over the same tables, clock, outbox and send log.</summary>
     public SweepTestBed Twin(IReadOnlyDictionary<string, string?>? settings = null, SendBehaviour? send = null) =>
         new(Settings, Time, Sends, settings, send, substituteSender: true, ownsOutbox: false);
 
     public TestSettings Settings { get; }
+    public StorageGate? Gate { get; }
     public FakeTimeProvider Time { get; }
     public SendLog Sends { get; }
     public string OutboxPath { get; }
@@ -118,6 +141,7 @@ public sealed class SweepTestBed : IAsyncDisposable
     public Reminders.Ledger.SendLedger Ledger => _services.GetRequiredService<Reminders.Ledger.SendLedger>();
     public ReminderTables Tables => _services.GetRequiredService<ReminderTables>();
     public ReminderSweep Sweep => _services.GetRequiredService<ReminderSweep>();
+    public IServiceProvider Services => _services;
     public IEmailSender Sender => _services.GetRequiredService<IEmailSender>();
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;

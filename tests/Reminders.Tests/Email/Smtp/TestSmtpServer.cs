@@ -66,6 +66,9 @@ internal sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>The reply at the end of DATA; only a message answered 250 is stored.</summary>
     public Func<MimeMessage, SmtpResponse> MessageRule { get; set; } = _ => SmtpResponse.Ok;
 
+    /// <summary>How long the server keeps quiet after storing a message before it replies to the end of DATA (a late relay).</summary>
+    public TimeSpan ReplyDelay { get; set; }
+
     /// <summary>Completes when the server has stored its <paramref name="index"/>-th message (0-based).</summary>
     public Task<Received> MessageAsync(int index = 0) =>
         Slot(index).Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -110,6 +113,11 @@ internal sealed class TestSmtpServer : IAsyncDisposable
             var response = server.MessageRule(message);
             if (response.ReplyCode == SmtpReplyCode.Ok)
                 server.Stored(new Received(transaction.From.AsAddress(), [.. transaction.To.Select(to => to.AsAddress())], message));
+            if (server.ReplyDelay > TimeSpan.Zero)
+            {
+                try { await Task.Delay(server.ReplyDelay, cancellationToken); }
+                catch (OperationCanceledException) { }
+            }
             return response;
         }
     }
