@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Reminders.Tests.Infrastructure;
 
@@ -180,6 +181,64 @@ public abstract class ApiContractTests(Azurite azurite) : HostedApiTests(azurite
         var sweep = await Host.SweepAsync();
         Assert.Equal(0, sweep.Count("sent") + sweep.Count("skipped") + sweep.Count("deferred"));
         Assert.Empty(Outbox.Files(Host.Settings.OutboxPath));
+    }
+
+    [Fact]
+    public async Task The_send_plan_pages_with_a_sealed_continuation_token()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        for (var i = 0; i < 7; i++)
+            await Host.PostSessionOkAsync(apiKey, new { patientId = $"patient-{i}", email = $"p{i}@example.com", injectionDate = Host.DaysAgo(70) });
+        var range = $"from={Host.DaysAgo(0)}&to={Host.DaysAgo(-30)}";
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var url = $"/api/reminders?{range}&pageSize=3" + (token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}");
+            var response = await Host.SendAsync(HttpMethod.Get, url, apiKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            var items = page["reminders"]!.AsArray();
+            Assert.True(items.Count <= 3);
+            seen.AddRange(items.Select(r => r!["patientId"]!.GetValue<string>()));
+            token = page["continuationToken"]?.GetValue<string>();
+            if (token is not null) Assert.DoesNotContain("patient-", token); // no patient id in a URL
+            pages++;
+        } while (token is not null && pages < 10);
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"patient-{i}"), seen.Order());
+        Assert.InRange(pages, 3, 4);
+
+        // A token is bound to its clinic and range, and cannot be altered.
+        var first = (await (await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&pageSize=3", apiKey)).Content.ReadFromJsonAsync<JsonObject>())!;
+        var firstToken = first["continuationToken"]!.GetValue<string>();
+        var otherRange = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?from={Host.DaysAgo(1)}&to={Host.DaysAgo(-30)}&continuationToken={firstToken}", apiKey);
+        Assert.Equal(HttpStatusCode.BadRequest, otherRange.StatusCode);
+        Assert.NotNull((await otherRange.ProblemAsync())["errors"]!["continuationToken"]);
+        var altered = firstToken[..5] + (firstToken[5] == 'x' ? 'y' : 'x') + firstToken[6..];
+        Assert.Equal(HttpStatusCode.BadRequest, (await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&continuationToken={altered}", apiKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_501st_session_for_one_patient_is_422_naming_sessionId()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var registration = Host.Services.GetRequiredService<Reminders.Sessions.SessionRegistration>();
+        var clinic = (await Host.Services.GetRequiredService<Reminders.Clinics.ClinicDirectory>().FindAsync("c1", CancellationToken.None))!;
+        var day = DateOnly.Parse(Host.DaysAgo(3000)); // long expired: no due rows, so seeding stays cheap
+        for (var i = 0; i < Reminders.Patients.PatientRecords.MaxSessionsPerPatient; i++)
+            await registration.RegisterAsync(clinic, new("p1", "ana@example.com", null, day, $"s{i:000}", null), CancellationToken.None);
+
+        var response = await Host.PostSessionAsync(apiKey, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(1), sessionId = "one-more" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("sessionId", (await response.ProblemAsync())["field"]!.GetValue<string>());
+        // An existing one can still be re-posted, and the patient (501 rows and more) can still be erased.
+        Assert.True((await Host.PostSessionAsync(apiKey, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(1), sessionId = "s000" })).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, "/api/patients/p1", apiKey)).StatusCode);
+        Assert.Null(await Host.GetPatientAsync(apiKey, "p1"));
     }
 
     [Fact]
