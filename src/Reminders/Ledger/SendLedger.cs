@@ -54,7 +54,13 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
 
         // An expired InFlight claim is a sender that died mid-send: its outcome is as unclear as a timeout's.
         var unclear = entry.Outcome is LedgerOutcome.Unknown or LedgerOutcome.InFlight;
-        if (entry.Outcome == LedgerOutcome.InFlight) entry.UnclearAttempts++;
+        if (entry.Outcome == LedgerOutcome.InFlight)
+        {
+            entry.UnclearAttempts++;
+            // A provider that can be asked is asked first on the next attempt, so a sender that died does not use one up:
+            // a process killed over and over never turns a delivered reminder into a failed one.
+            if (sender.CanConfirmEarlierAttempt) entry.Attempts = Math.Max(0, entry.Attempts - 1);
+        }
         var giveUp =
             unclear && !sender.CanConfirmEarlierAttempt && entry.UnclearAttempts >= 2 ? LedgerReason.DeliveryUnknown :
             entry.Attempts >= options.Value.MaxAttempts ? (unclear ? LedgerReason.DeliveryUnknown : LedgerReason.AttemptsExhausted) :

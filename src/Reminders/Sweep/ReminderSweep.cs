@@ -7,8 +7,8 @@ using Reminders.Storage;
 namespace Reminders.Sweep;
 
 /// <summary>
-/// One sweep: bring old data over (once), settle deliveries the provider finished, reconcile the due index (daily),
-/// plan what is due and fair, and dispatch it. Safe to repeat, to crash part-way and to overlap with another run:
+/// One sweep: bring old data over (once), settle deliveries the provider finished, plan what is due and fair,
+/// dispatch it, then reconcile the due index (daily). Safe to repeat, to crash part-way and to overlap with another run:
 /// every reminder is claimed in the send ledger before it is sent. Each part that fails is logged and counted, and
 /// the run goes on with the others.
 /// </summary>
@@ -46,10 +46,11 @@ public sealed class ReminderSweep(
             tally.Failed += failed;
             tally.Errors += errors;
         });
-        await PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(list.Clinics, ct));
-
         var plan = await planner.PlanAsync(list.Clinics, ct);
         await dispatcher.DispatchAsync(plan, runId, deadline, tally, ct);
+
+        // After sending, so a day's reconcile never delays the reminders that are due; what it repairs goes next run.
+        await PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(list.Clinics, ct));
 
         var result = new SweepResult(runId, startedAt, time.GetUtcNow(),
             tally.Sent, tally.Skipped, tally.Expired, tally.Failed, tally.Deferred, tally.Repaired, tally.Errors);

@@ -188,16 +188,18 @@ public sealed class DeliveryProofTests(Azurite azurite)
         await bed.Tables.Due.DeleteEntityAsync(lost.PartitionKey, lost.RowKey, Azure.ETag.All, Ct); // however it happened
 
         var first = await bed.SweepAsync();
-        AssertCounts(first, sent: 1); // the day's reconcile runs before planning
+        AssertCounts(first); // the day's reconcile runs after sending: it finds the reminder...
+        AssertCounts(await bed.SweepAsync(), sent: 1); // ...and the next run sends it
         Assert.Equal(1, bed.Sends.CallsFor(session.ReminderId));
 
         // Once a day: a second sweep the same day does not walk the markers again.
         await bed.RegisterAsync(clinic, "p2", bed.InjectionWithReminderDaysAgo(clinic, 0));
         var again = Assert.Single(await bed.DueRowsAsync());
         await bed.Tables.Due.DeleteEntityAsync(again.PartitionKey, again.RowKey, Azure.ETag.All, Ct);
-        var sameDay = await bed.SweepAsync();
-        AssertCounts(sameDay);
+        AssertCounts(await bed.SweepAsync());
+        AssertCounts(await bed.SweepAsync());
         bed.Time.Advance(TimeSpan.FromDays(1));
+        AssertCounts(await bed.SweepAsync()); // the new day's reconcile recreates it
         AssertCounts(await bed.SweepAsync(), sent: 1);
     }
 
