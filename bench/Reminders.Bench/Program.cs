@@ -65,7 +65,7 @@ try
     var batchCount = await seeder.WriteAsync(seeded, clinicsById, reset: false, CancellationToken.None);
     seedWatch.Stop();
     var seedSeconds = seedWatch.Elapsed.TotalSeconds;
-    Console.WriteLine($"Seeded {patients * 3L:N0} rows in {batchCount:N0} transactions in {seedSeconds:F1} s ({patients * 3L / seedSeconds:N0} rows/s).");
+    Console.WriteLine($"Seeded {patients * 4L:N0} rows in {batchCount:N0} transactions in {seedSeconds:F1} s ({patients * 3L / seedSeconds:N0} rows/s).");
 
     // --- Sweep with the no-op sender: storage work only ---
     var (sweepSeconds, result) = await TimedSweepAsync(noOp, meter);
@@ -151,6 +151,7 @@ static ServiceProvider Services(string storage, string prefix, RequestMeter mete
         // Unsubscribe links in every email; a bare service collection counts as production, so both are required.
         ["Reminders:PublicBaseUrl"] = "http://127.0.0.1:7071",
         ["Reminders:LinkSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Reminders:AddressHashKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ["Email:Provider"] = "Outbox",
         ["Email:OutboxPath"] = outbox ?? Path.Combine(Path.GetTempPath(), "reminders-bench-unused"),
     }).Build();

@@ -10,11 +10,13 @@ namespace Reminders.Bench;
 /// Writes N patients, each with one session and its pending reminder, in the layout <c>SessionRegistration</c> produces:
 /// patient row "{patientId}|" and session row "{patientId}|{sessionId}" in the clinic's partition of Patients, and a
 /// due-index row in the partition of its reminder date. Rows go in entity-group transactions of up to 100 rows of one
-/// partition, several in flight at once.
+/// partition, several in flight at once. Each pending session also gets its pending marker, and its due row goes to
+/// the sharded partition "yyyy-MM-dd-ss".
 /// </summary>
 internal sealed class Seeder(ReminderTables tables, ClinicDirectory clinics, int concurrency)
 {
     public const string SessionId = "s1";
+    public const int DueShards = 16;
     private const int MaxBatch = 100;
 
     /// <summary>One seeded patient: which clinic, and the reminder date of their one session.</summary>
@@ -60,6 +62,8 @@ internal sealed class Seeder(ReminderTables tables, ClinicDirectory clinics, int
     public async Task<int> WriteAsync(IReadOnlyList<Patient> patients, IReadOnlyDictionary<string, Clinic> clinicsById, bool reset, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
+        // The store is written in the current layout: no migration to run.
+        await tables.Clinics.UpsertEntityAsync(new TableEntity(MetaRows.Partition, "schema") { ["Version"] = StorageMigration.CurrentVersion }, cancellationToken: ct);
         var now = DateTimeOffset.UtcNow;
         var patientRows = new List<(string Partition, ITableEntity Row)>();
         var dueRows = new List<(string Partition, ITableEntity Row)>();
@@ -74,9 +78,10 @@ internal sealed class Seeder(ReminderTables tables, ClinicDirectory clinics, int
                     Email = $"{p.PatientId}@example.com", FirstName = "Alex", CreatedAt = now, UpdatedAt = now,
                 }));
             patientRows.Add((p.ClinicId, session));
-            dueRows.Add((session.ReminderDate, new DueEntity
+            patientRows.Add((p.ClinicId, PendingMarker.For(session)));
+            dueRows.Add((session.DuePartition!, new DueEntity
             {
-                PartitionKey = session.ReminderDate, RowKey = DueEntity.RowFor(p.ClinicId, p.PatientId, SessionId),
+                PartitionKey = session.DuePartition!, RowKey = DueEntity.RowFor(p.ClinicId, p.PatientId, SessionId),
                 ClinicId = p.ClinicId, PatientId = p.PatientId, SessionId = SessionId, ReminderId = session.ReminderId, CreatedAt = now,
             }));
         }
@@ -104,6 +109,8 @@ internal sealed class Seeder(ReminderTables tables, ClinicDirectory clinics, int
             CreatedAt = now, UpdatedAt = now,
             ReminderId = ReminderIdentity.For(p.ClinicId, p.PatientId, SessionId, schedule.ReminderDate),
             Status = ReminderStatus.Pending, Detail = $"Due on {schedule.ReminderDate:yyyy-MM-dd}.", DecidedAt = now,
+            HasPendingMarker = true,
+            DuePartition = $"{schedule.ReminderDate:yyyy-MM-dd}-{DueIndex.Shard(p.ClinicId, p.PatientId, DueShards):00}",
         };
     }
 
