@@ -17,6 +17,7 @@ public static class ReminderServer
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));
         builder.Services.AddHostedService<SweepScheduler>();
+        builder.Services.AddHostedService<Reminders.Dispatch.DispatchQueueListener>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -2,7 +2,10 @@ using Reminders.Sweep;
 
 namespace Reminders.Server;
 
-/// <summary>Runs the sweep on <c>ReminderSweepSchedule</c>, the Server's stand-in for the Functions timer trigger.</summary>
+/// <summary>
+/// Plans on <c>ReminderSweepSchedule</c> onto the dispatch queue, the Server's stand-in for the Functions timer trigger;
+/// <see cref="Reminders.Dispatch.DispatchQueueListener"/> (in this and every other instance) sends.
+/// </summary>
 public sealed class SweepScheduler(SweepSchedule schedule, ReminderSweep sweep, TimeProvider time, ILogger<SweepScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +20,7 @@ public sealed class SweepScheduler(SweepSchedule schedule, ReminderSweep sweep, 
                 await Task.Delay(Min(next - time.GetUtcNow(), TimeSpan.FromDays(1)), time, stoppingToken);
             try
             {
-                await sweep.RunAsync(stoppingToken);
+                await sweep.PlanAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

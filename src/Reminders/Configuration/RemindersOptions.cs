@@ -37,6 +37,21 @@ public sealed class RemindersOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan ReconcileTimeBudget { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The Storage queue the scheduled sweep plans onto and senders read from (Functions: the queue trigger; Server: a hosted consumer).</summary>
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "Reminders:DispatchQueue must be a queue name: 3-56 lowercase letters, digits and single hyphens.")]
+    public string DispatchQueue { get; set; } = "reminders-dispatch";
+
+    /// <summary>Reminders per dispatch message (each a few hundred bytes, far below the 64 KiB message limit).</summary>
+    [Range(1, 100)]
+    public int DispatchBatchSize { get; set; } = 50;
+
+    /// <summary>Server host: read the dispatch queue in this instance (the Functions app uses its queue trigger instead).</summary>
+    public bool ConsumeDispatchQueue { get; set; } = true;
+
+    /// <summary>Server host: a message that failed this many times goes to the poison queue (host.json sets the same for Functions).</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
     /// <summary>Prefix of every table name; lets tests and several deployments share one account.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     public string TablePrefix { get; set; } = "Reminders";

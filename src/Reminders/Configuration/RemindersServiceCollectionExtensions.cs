@@ -67,6 +67,10 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<DueReminderProcessor>();
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<ReminderDispatcher>();
+        services.TryAddSingleton(StorageSettings.CreateQueueServiceClient(configuration));
+        services.AddSingleton<Dispatch.DispatchQueue>();
+        services.AddSingleton<Dispatch.DispatchHandler>();
+        services.AddSingleton<Dispatch.PoisonDispatch>();
         services.AddSingleton<ReminderSweep>();
         services.AddHostedService<StartupReport>();
         return services;

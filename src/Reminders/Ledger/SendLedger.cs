@@ -13,6 +13,9 @@ namespace Reminders.Ledger;
 /// </summary>
 public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions> options, TimeProvider time)
 {
+    /// <summary>The wait before the one retry of an unclear attempt made through another provider than today's.</summary>
+    public static readonly TimeSpan UnclearRetryDelayAfterSwitch = TimeSpan.FromHours(1);
+
     public async Task<LedgerEntry?> FindAsync(Guid reminderId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
@@ -52,17 +55,20 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
                 return new LedgerClaim(ClaimKind.Busy, entry, false);
         }
 
-        // An expired InFlight claim is a sender that died mid-send: its outcome is as unclear as a timeout's.
+        // An expired InFlight claim is a sender that died mid-send: its outcome is as unclear as a timeout's. Only the
+        // provider the unclear attempt went to can say what became of it: after a switch of provider, nobody can.
         var unclear = entry.Outcome is LedgerOutcome.Unknown or LedgerOutcome.InFlight;
+        var canConfirm = sender.CanConfirmEarlierAttempt && entry.Provider == sender.Provider;
+        var retryDelay = sender.CanConfirmEarlierAttempt ? UnclearRetryDelayAfterSwitch : sender.UnclearRetryDelay;
         if (entry.Outcome == LedgerOutcome.InFlight)
         {
             entry.UnclearAttempts++;
             // A provider that can be asked is asked first on the next attempt, so a sender that died does not use one up:
             // a process killed over and over never turns a delivered reminder into a failed one.
-            if (sender.CanConfirmEarlierAttempt) entry.Attempts = Math.Max(0, entry.Attempts - 1);
+            if (canConfirm) entry.Attempts = Math.Max(0, entry.Attempts - 1);
         }
         var giveUp =
-            unclear && !sender.CanConfirmEarlierAttempt && entry.UnclearAttempts >= 2 ? LedgerReason.DeliveryUnknown :
+            unclear && !canConfirm && entry.UnclearAttempts >= 2 ? LedgerReason.DeliveryUnknown :
             entry.Attempts >= options.Value.MaxAttempts ? (unclear ? LedgerReason.DeliveryUnknown : LedgerReason.AttemptsExhausted) :
             null;
         if (giveUp is not null)
@@ -75,7 +81,7 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
             return await TryUpdateAsync(entry, ct) ? new LedgerClaim(ClaimKind.GaveUp, entry, unclear) : new LedgerClaim(ClaimKind.Busy, entry, false);
         }
         // A provider that cannot be asked gets one more try with the same Message-ID, and only after a while.
-        if (unclear && !sender.CanConfirmEarlierAttempt && now < entry.LastAttemptAt + sender.UnclearRetryDelay)
+        if (unclear && !canConfirm && now < entry.LastAttemptAt + retryDelay)
             return new LedgerClaim(ClaimKind.NotYet, entry, true);
 
         entry.Attempts++;
@@ -97,7 +103,7 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
         for (var attempt = 0; attempt < 10; attempt++)
         {
             Apply(entry, result, sender, claim.PreviousAttemptUnclear);
-            if (await TryUpdateAsync(entry, ct)) return entry;
+            if (await TryUpdateWithRetriesAsync(entry, ct)) return entry;
             var current = await FindAsync(entry.ReminderId, ct) ?? entry;
             if (result.Outcome != EmailSendOutcome.Accepted || current.Outcome == LedgerOutcome.Accepted) return current;
             entry = current;
@@ -140,6 +146,26 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
         }
     }
 
+    /// <summary>
+    /// The write that records a provider's answer: a storage hiccup must not leave an accepted message looking like an
+    /// attempt that died, so it is tried a few times (real time, whatever clock the service runs on) before giving up.
+    /// </summary>
+    private async Task<bool> TryUpdateWithRetriesAsync(LedgerEntry entry, CancellationToken ct)
+    {
+        var pauses = new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3) };
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                return await TryUpdateAsync(entry, ct);
+            }
+            catch (RequestFailedException e) when (e.Status != 412 && i < pauses.Length - 1)
+            {
+                await Task.Delay(pauses[i + 1], CancellationToken.None);
+            }
+        }
+    }
+
     private async Task<bool> TryUpdateAsync(LedgerEntry entry, CancellationToken ct)
     {
         try
@@ -150,6 +176,25 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
         catch (RequestFailedException e) when (e.Status == 412)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A claim held on a session row before the ledger existed (the migration): entered as an attempt in flight
+    /// (create-only), so it is respected while it lasts and treated as unclear after.
+    /// </summary>
+    internal async Task RecordHistoricClaimAsync(Guid reminderId, string provider, int attempts, DateTimeOffset? claimedUntil, DateTimeOffset at, CancellationToken ct)
+    {
+        try
+        {
+            await tables.Ledger.AddEntityAsync(new LedgerEntry
+            {
+                PartitionKey = reminderId.ToString("D"), Provider = provider, Attempts = Math.Max(1, attempts), FirstAttemptAt = at, LastAttemptAt = at,
+                Outcome = LedgerOutcome.InFlight, ClaimedBy = "schema-1", ClaimedUntil = claimedUntil ?? at,
+            }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
         }
     }
 

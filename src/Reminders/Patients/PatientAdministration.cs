@@ -64,6 +64,7 @@ public sealed class PatientAdministration(
     {
         var superseded = record.Sessions
             .Where(s => s.SessionId != cancelled.SessionId && s is { Status: ReminderStatus.Skipped, Reason: SkipReason.Superseded })
+            .OrderByDescending(s => s.InjectionDay) // the newest first: the one that matters is never beyond the cap
             .Take(PartitionBatch.MaxActions / 2 - 2) // two rows each (session and marker) beside the patient and the cancelled session
             .ToList();
         if (superseded.Count == 0) return;
@@ -78,10 +79,11 @@ public sealed class PatientAdministration(
     }
 
     /// <summary>
-    /// Erases every row about the patient: sessions, markers and the patient row in entity-group transactions (the
-    /// patient row last, checked, so a registration that slips in makes the erasure start over and take it too),
-    /// then their due rows, and the patient id on their opt-out. The send ledger stays: it holds no personal data and
-    /// is what stops a re-sent email if the patient is registered again.
+    /// Erases every row about the patient. What lies outside their partition goes first (the due rows of every
+    /// session, by key, and the patient id on opt-out rows), then sessions, markers and the patient row in
+    /// entity-group transactions, the patient row last and checked: a registration that slips in makes the erasure
+    /// start over and take it too, and an erasure interrupted part-way is finished by the clinic's retry. The send
+    /// ledger stays: it holds no personal data and is what stops a re-sent email if the patient is registered again.
     /// </summary>
     public async Task<bool> EraseAsync(string clinicId, string patientId, CancellationToken ct)
     {
@@ -89,6 +91,11 @@ public sealed class PatientAdministration(
         {
             var record = await records.LoadAsync(clinicId, patientId, ct);
             if (!record.Exists) return attempt > 0;
+
+            // The patient is going: their due rows go whatever they hold (a registration racing this one is erased too).
+            foreach (var session in record.Sessions)
+                await dueIndex.TryRemoveAsync(clinicId, patientId, session.SessionId, session.DuePartition, null, session.ReminderDate, ct);
+            await optOuts.ForgetPatientAsync(clinicId, patientId, ct);
 
             var rows = new List<(string RowKey, ETag ETag)>();
             foreach (var session in record.Sessions)
@@ -111,13 +118,8 @@ public sealed class PatientAdministration(
                     break;
                 }
             }
-            if (!complete) continue; // a row changed meanwhile: read again and erase what is there now
-
-            foreach (var session in record.Sessions.Where(s => s.IsPending))
-                await dueIndex.TryRemoveAsync(session, ct);
-            if (record.Patient is not null)
-                await optOuts.ForgetPatientAsync(clinicId, record.Patient.Email, patientId, ct);
-            return true;
+            if (complete) return true;
+            // A row changed meanwhile: read again and erase what is there now.
         }
         throw new ConcurrencyException("The patient kept changing while being erased; try again.");
     }

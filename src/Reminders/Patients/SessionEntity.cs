@@ -33,6 +33,11 @@ public sealed class SessionEntity : ITableEntity
     public DateTimeOffset UpdatedAt { get; set; }
 
     public Guid ReminderId { get; set; }
+    /// <summary>
+    /// The reminder a clinic settings change replaced with this one. If that one turns out to have been sent after all
+    /// (its send was in flight during the change), this one is skipped: one email per session, not one per plan.
+    /// </summary>
+    public Guid? ReplannedFrom { get; set; }
     /// <summary>How many times a failed reminder of this session was sent again to a new address (part of its identity).</summary>
     public int ReminderGeneration { get; set; }
     public string Status { get; set; } = ReminderStatus.Pending;

@@ -20,8 +20,11 @@ public sealed class DueEntity : ITableEntity
     public string SessionId { get; set; } = "";
     public Guid ReminderId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Set when a scheduled sweep put the row on the dispatch queue: it is not queued again until then.</summary>
+    public DateTimeOffset? PlannedUntil { get; set; }
 
     /// <summary>The reminder date, the first ten characters of the partition key.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember]
     public string ReminderDate => PartitionKey[..10];
 
     public static string RowFor(string clinicId, string patientId, string sessionId) => $"{clinicId}|{patientId}|{sessionId}";

@@ -49,12 +49,73 @@ public sealed class DueIndex(ReminderTables tables, IOptions<RemindersOptions> o
     };
 
     /// <summary>Removes the due row a session last wrote, if nobody rewrote it since. Rows from before sharding carry no ETag.</summary>
+    /// <remarks>A null <paramref name="dueETag"/> deletes whatever the row holds: rows from before sharding, and erasure.</remarks>
     public Task<bool> TryRemoveAsync(string clinicId, string patientId, string sessionId, string? duePartition, string? dueETag, string reminderDate, CancellationToken ct) =>
         tables.Due.TryDeleteAsync(duePartition ?? reminderDate, DueEntity.RowFor(clinicId, patientId, sessionId),
             dueETag is null ? ETag.All : new ETag(dueETag), ct);
 
     public Task<bool> TryRemoveAsync(SessionEntity session, CancellationToken ct) =>
         TryRemoveAsync(session.PartitionKey, session.PatientId, session.SessionId, session.DuePartition, session.DueETag, session.ReminderDate, ct);
+
+    /// <summary>
+    /// Removes settled due rows, each only if it still carries the ETag it was read with: one transaction per partition
+    /// (up to 100 rows); a transaction refused because one row changed falls back to deleting them one by one.
+    /// </summary>
+    public async Task RemoveAllAsync(IEnumerable<DueEntity> rows, CancellationToken ct)
+    {
+        foreach (var chunk in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.DistinctBy(r => r.RowKey).Chunk(PartitionBatch.MaxActions)))
+        {
+            if (chunk.Length == 1)
+            {
+                await TryRemoveAsync(chunk[0], ct);
+                continue;
+            }
+            var batch = new PartitionBatch(tables.Due);
+            foreach (var row in chunk) batch.Delete(row.PartitionKey, row.RowKey, row.ETag);
+            if (await batch.TrySubmitAsync(ct)) continue;
+            foreach (var row in chunk) await TryRemoveAsync(row, ct);
+        }
+    }
+
+    /// <summary>
+    /// Marks planned rows as queued until <paramref name="until"/>, each only if unchanged since it was read (one
+    /// transaction per partition; one by one if a row changed). Returns the rows marked, in the given order, with
+    /// their new ETags: the ones a sender may delete once settled.
+    /// </summary>
+    public async Task<IReadOnlyList<DueEntity>> MarkPlannedAsync(IReadOnlyList<DueEntity> rows, DateTimeOffset until, CancellationToken ct)
+    {
+        var marked = new HashSet<DueEntity>(ReferenceEqualityComparer.Instance);
+        foreach (var chunk in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.DistinctBy(r => r.RowKey).Chunk(PartitionBatch.MaxActions)))
+        {
+            var updates = chunk.Select(r => new TableEntity(r.PartitionKey, r.RowKey) { ["PlannedUntil"] = until, ETag = r.ETag }).ToList();
+            var batch = new PartitionBatch(tables.Due);
+            foreach (var update in updates) batch.Merge(update);
+            if (await batch.TrySubmitAsync(ct))
+            {
+                for (var i = 0; i < chunk.Length; i++) Mark(chunk[i], updates[i].ETag);
+                continue;
+            }
+            foreach (var (row, update) in chunk.Zip(updates))
+            {
+                try
+                {
+                    Mark(row, (await tables.Due.UpdateEntityAsync(update, row.ETag, TableUpdateMode.Merge, ct)).Headers.ETag ?? default);
+                }
+                catch (RequestFailedException e) when (e.IsConflict() || e.IsNotFound())
+                {
+                    // Changed or settled since it was read: the next sweep sees it as it is now.
+                }
+            }
+        }
+        return rows.Where(marked.Contains).ToList();
+
+        void Mark(DueEntity row, ETag etag)
+        {
+            row.ETag = etag;
+            row.PlannedUntil = until;
+            marked.Add(row);
+        }
+    }
 
     /// <summary>Removes a due row as it was read.</summary>
     public Task<bool> TryRemoveAsync(DueEntity due, CancellationToken ct) => tables.Due.TryDeleteAsync(due.PartitionKey, due.RowKey, due.ETag, ct);

@@ -19,6 +19,7 @@ internal static class ReminderPolicy
         session.SentAt = null;
         session.MessageId = null;
         session.ProviderStatus = null;
+        session.ReplannedFrom = null;
         if (!resendSent && session.WasSent(session.ReminderId))
             session.Decide(ReminderStatus.Skipped, SkipReason.AlreadySent, "This reminder was already sent when the session last had these dates.", now);
         else if (schedule.IsExpiredOn(today))
@@ -49,8 +50,10 @@ internal static class ReminderPolicy
         var reliefDays = session.ReliefDaysExplicit ? session.ReliefDays : clinic.ReliefDays;
         var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, clinic.RemindDaysBefore);
         if (schedule == session.Schedule && reliefDays == session.ReliefDays) return false;
+        var replaced = session.ReminderId;
         SetDates(session, reliefDays, clinic.RemindDaysBefore);
         StartFresh(session, clinic.Id, today, now);
+        if (session.ReminderId != replaced) session.ReplannedFrom = replaced;
         if (session.IsPending)
             session.Detail = $"Due on {schedule.ReminderDate:yyyy-MM-dd}, re-planned after the clinic's settings changed.";
         return true;

@@ -8,7 +8,7 @@ namespace Reminders.Plan;
 /// markers, so its cost follows the number of pending reminders; sent, skipped and expired ones are never touched,
 /// nor a session's own reliefDays.
 /// </summary>
-public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex, TimeProvider time)
+public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex, Ledger.SendLedger ledger, TimeProvider time)
 {
     /// <summary>How many pending reminders moved, and how many were left for later (the deadline came first).</summary>
     public sealed record Summary(int Moved, int Left);
@@ -20,18 +20,28 @@ public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex,
         {
             if (marker.PlanVersion >= clinic.PlanVersion) continue;
             if (time.GetUtcNow() >= deadline) left++;
-            else if (await ReplanAsync(clinic, marker.PatientId, marker.SessionId, ct)) moved++;
+            else switch (await ReplanAsync(clinic, marker.PatientId, marker.SessionId, ct))
+            {
+                case Outcome.Moved: moved++; break;
+                case Outcome.BeingSent: left++; break;
+            }
         }
         return new Summary(moved, left);
     }
 
-    /// <summary>Re-plans one pending reminder if it was planned under older settings; true when its dates moved.</summary>
-    public async Task<bool> ReplanAsync(Clinic clinic, string patientId, string sessionId, CancellationToken ct)
+    public enum Outcome { Unchanged, Moved, BeingSent }
+
+    /// <summary>
+    /// Re-plans one pending reminder if it was planned under older settings. One whose email is going out right now (or
+    /// went out) is left alone: the sweep records it, and re-plans it before sending if it is still pending.
+    /// </summary>
+    public async Task<Outcome> ReplanAsync(Clinic clinic, string patientId, string sessionId, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var session = (await records.LoadAsync(clinic.Id, patientId, ct)).Session(sessionId);
-            if (session is null || !session.IsPending || session.PlanVersion >= clinic.PlanVersion) return false;
+            if (session is null || !session.IsPending || session.PlanVersion >= clinic.PlanVersion) return Outcome.Unchanged;
+            if (await IsBeingSentAsync(session.ReminderId, ct)) return Outcome.BeingSent;
 
             var (oldPartition, oldETag, oldDate) = (session.DuePartition, session.DueETag, session.ReminderDate);
             var moved = ReminderPolicy.Replan(session, clinic, clinic.Today(time), time.GetUtcNow());
@@ -40,8 +50,13 @@ public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex,
             if (!await records.TrySaveSessionAsync(session, ct)) continue;
             if (oldPartition != session.DuePartition || !session.IsPending)
                 await dueIndex.TryRemoveAsync(clinic.Id, patientId, sessionId, oldPartition, oldETag, oldDate, ct);
-            return moved;
+            return moved ? Outcome.Moved : Outcome.Unchanged;
         }
-        return false; // kept changing: the next sweep re-plans it before sending
+        return Outcome.BeingSent; // kept changing: the next sweep re-plans it before sending
     }
+
+    /// <summary>A sender holds the reminder (its claim is live) or a provider took it: not this planner's to move.</summary>
+    public async Task<bool> IsBeingSentAsync(Guid reminderId, CancellationToken ct) =>
+        await ledger.FindAsync(reminderId, ct) is { } entry &&
+        (entry.Outcome == Ledger.LedgerOutcome.Accepted || (entry.Outcome == Ledger.LedgerOutcome.InFlight && entry.ClaimedUntil > time.GetUtcNow()));
 }

@@ -6,7 +6,7 @@ using Reminders.Plan;
 namespace Reminders.Sessions;
 
 /// <summary>Registers (upserts) a session and keeps its reminder and the due index in step with it.</summary>
-public sealed class SessionRegistration(PatientRecords records, DueIndex dueIndex, TimeProvider time)
+public sealed class SessionRegistration(PatientRecords records, DueIndex dueIndex, ReminderReplanner replanner, TimeProvider time)
 {
     public sealed record Outcome(SessionView Session, bool Created);
 
@@ -49,7 +49,9 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
 
         // The relief in force is snapshotted: a body without reliefDays keeps the session's own (a nightly re-sync
         // never moves a reminder), unless the clinic's settings changed since it was planned and it is still pending.
-        var replan = existing is null || (existing.IsPending && existing.PlanVersion < clinic.PlanVersion);
+        // (Not while its email is going out: the sweep records that, and re-plans it if it is still pending.)
+        var replan = existing is null ||
+                     (existing.IsPending && existing.PlanVersion < clinic.PlanVersion && !await replanner.IsBeingSentAsync(existing.ReminderId, ct));
         var explicitRelief = input.ReliefDays is not null || (existing?.ReliefDaysExplicit ?? false);
         var reliefDays = input.ReliefDays ?? (existing is null || (replan && !explicitRelief) ? clinic.ReliefDays : existing.ReliefDays);
         var remindDaysBefore = replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);

@@ -31,6 +31,13 @@ public sealed class PartitionBatch(TableClient table)
         return this;
     }
 
+    /// <summary>Merges the given properties into a row if it still carries the entity's ETag.</summary>
+    public PartitionBatch Merge(ITableEntity entity)
+    {
+        _actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, entity.ETag));
+        return this;
+    }
+
     /// <summary>Deletes a row; with <see cref="ETag.All"/> for rows only ever written together with a row that is checked.</summary>
     public PartitionBatch Delete(string partitionKey, string rowKey, ETag etag)
     {

@@ -11,9 +11,11 @@ namespace Reminders.Storage;
 /// <summary>
 /// Carries data written before the send ledger (storage schema 1) over to schema 2, once, with no manual step: the
 /// first sweep runs it and records the version. Every step can be repeated, so a crash part-way only means the next
-/// sweep goes over the same rows again. Until it is done, the service reads the old rows correctly.
+/// sweep goes over the same rows again. Until it is done, the service reads the old rows correctly. Instances of the
+/// previous release must be stopped first (they claim on session rows, which this release does not read).
 /// <list type="bullet">
-/// <item>each pending session gets its pending marker and a due row in the sharded index (the old row goes);</item>
+/// <item>each pending session gets its pending marker and a due row in the sharded index (the old row goes); a claim it
+/// held becomes an attempt in flight in the ledger;</item>
 /// <item>each reminder id a session remembers as sent becomes an Accepted ledger entry (create-only);</item>
 /// <item>accepted-but-unsettled ACS operations move from the Unsettled table into markers beside their session;</item>
 /// <item>unkeyed opt-out rows are re-keyed where the patient's address on file still matches.</item>
@@ -21,7 +23,7 @@ namespace Reminders.Storage;
 /// </summary>
 public sealed class StorageMigration(
     ReminderTables tables, MetaRows meta, ClinicDirectory clinics, PatientRecords records, DueIndex dueIndex, SendLedger ledger,
-    AddressHashes hashes, ILogger<StorageMigration> logger)
+    AddressHashes hashes, Email.IEmailSender sender, ILogger<StorageMigration> logger)
 {
     public const int CurrentVersion = 2;
     private const string SchemaRow = "schema";
@@ -71,6 +73,11 @@ public sealed class StorageMigration(
                 entries++;
             }
             if (!session.IsPending || session.HasPendingMarker) continue;
+            // A claim schema 1 held on the session (a send in progress, or one that died): the ledger respects it while
+            // it lasts and treats its outcome as unclear after. Schema 1 sent with today's provider and the same ids.
+            if (row.GetString("ClaimedBy") is { Length: > 0 } || row.GetInt32("Attempts") is > 0)
+                await ledger.RecordHistoricClaimAsync(session.ReminderId, sender.Traits.Provider, row.GetInt32("Attempts") ?? 1,
+                    row.GetDateTimeOffset("ClaimedUntil"), session.UpdatedAt, ct);
 
             // Before schema 2 a session's relief was not marked explicit: one that differs from the clinic's was sent explicitly.
             session.ReliefDaysExplicit = session.ReliefDays != clinic.ReliefDays;

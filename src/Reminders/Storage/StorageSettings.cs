@@ -39,6 +39,30 @@ public static class StorageSettings
             $"Setting '{Name}' is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite) or '{Name}__tableServiceUri'.");
     }
 
+    /// <summary>The same account's queues: the connection string, or <c>AzureWebJobsStorage__queueServiceUri</c> with identity.</summary>
+    public static Azure.Storage.Queues.QueueServiceClient CreateQueueServiceClient(IConfiguration configuration)
+    {
+        // Base64, the encoding the Functions queue trigger reads by default (host.json says so too).
+        var options = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+        var connectionString = configuration[Name];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            try
+            {
+                return new Azure.Storage.Queues.QueueServiceClient(connectionString, options);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw new InvalidOperationException($"Setting '{Name}' is not a valid storage connection string: {e.Message}", e);
+            }
+        }
+        var serviceUri = configuration[$"{Name}:queueServiceUri"];
+        if (!string.IsNullOrWhiteSpace(serviceUri) && Uri.TryCreate(serviceUri, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+            return new Azure.Storage.Queues.QueueServiceClient(uri, new DefaultAzureCredential(), options);
+        throw new InvalidOperationException(
+            $"Setting '{Name}__queueServiceUri' must be an absolute https URL when '{Name}' holds no connection string (the dispatch queue needs it).");
+    }
+
     private static TableClientOptions ClientOptions()
     {
         var options = new TableClientOptions();

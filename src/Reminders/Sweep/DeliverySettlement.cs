@@ -24,7 +24,10 @@ public sealed class DeliverySettlement(PatientRecords records, IEmailSender send
     {
         if (sender is not IDeliveryStatusChecker checker) return (0, 0);
         int failed = 0, errors = 0, checks = 0;
-        foreach (var clinic in clinics)
+        // A different clinic first each run, so messages still running at one clinic cannot hold the others' back for ever.
+        var ordered = clinics.ToList();
+        var start = ordered.Count == 0 ? 0 : Random.Shared.Next(ordered.Count);
+        foreach (var clinic in ordered.Skip(start).Concat(ordered.Take(start)))
         {
             await foreach (var marker in records.RowsWithPrefixAsync<UnsettledMarker>(clinic.Id, UnsettledMarker.Prefix, null, ct))
             {

@@ -3,13 +3,39 @@ using Reminders.Unsubscribe;
 
 namespace Reminders.Sweep;
 
-/// <summary>What the reminders of one dispatch share: the run id, and each clinic's opt-outs read once.</summary>
+/// <summary>
+/// What the reminders of one dispatch share: the run id, each clinic's opt-outs read once, and the due rows they
+/// finished with, which the dispatcher deletes together (one transaction per due partition).
+/// </summary>
 internal sealed class DispatchContext(string runId, OptOuts optOuts)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<OptOutSet>>> _optOuts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Plan.DueEntity> _finished = new();
+
+    /// <summary>The reminder behind this due row is settled (or the row is stale): delete it, with the ETag it was read with.</summary>
+    public void Finished(Plan.DueEntity due) => _finished.Enqueue(due);
+
+    public IReadOnlyList<Plan.DueEntity> TakeFinished()
+    {
+        var rows = new List<Plan.DueEntity>();
+        while (_finished.TryDequeue(out var row)) rows.Add(row);
+        return rows;
+    }
 
     public string RunId => runId;
 
-    public Task<OptOutSet> OptOutsAsync(string clinicId, CancellationToken ct) =>
-        _optOuts.GetOrAdd(clinicId, id => new Lazy<Task<OptOutSet>>(() => optOuts.LoadClinicAsync(id, ct))).Value;
+    public async Task<OptOutSet> OptOutsAsync(string clinicId, CancellationToken ct)
+    {
+        var entry = _optOuts.GetOrAdd(clinicId, id => new Lazy<Task<OptOutSet>>(() => optOuts.LoadClinicAsync(id, ct)));
+        try
+        {
+            return await entry.Value;
+        }
+        catch
+        {
+            // A failed read is not kept: the clinic's next reminder reads again, so one hiccup costs one reminder.
+            _optOuts.TryRemove(new KeyValuePair<string, Lazy<Task<OptOutSet>>>(clinicId, entry));
+            throw;
+        }
+    }
 }

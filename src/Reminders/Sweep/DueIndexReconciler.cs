@@ -103,6 +103,8 @@ public sealed class DueIndexReconciler(
             }
             await dueIndex.PutAsync(session, ct);
             if (await records.TrySaveSessionAsync(session, ct)) return Repair.Recreated;
+            // The session changed meanwhile (an erasure, a re-post): take back the row just written; it may name an erased patient.
+            await dueIndex.TryRemoveAsync(session, ct);
         }
         return Repair.None;
     }

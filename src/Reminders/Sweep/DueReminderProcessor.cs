@@ -15,7 +15,6 @@ namespace Reminders.Sweep;
 /// </summary>
 public sealed class DueReminderProcessor(
     PatientRecords records,
-    DueIndex dueIndex,
     SendLedger ledger,
     ReminderReplanner replanner,
     IEmailSender sender,
@@ -38,7 +37,7 @@ public sealed class DueReminderProcessor(
         {
             // A row the session moved on from. Kept while younger than a lease: a registration may be between writing
             // it and writing its session (a revived reminder gets the same row back).
-            if (due.CreatedAt + options.Value.ClaimLease < now) await dueIndex.TryRemoveAsync(due, ct);
+            if (due.CreatedAt + options.Value.ClaimLease < now) context.Finished(due);
             return new(Transition.None);
         }
         if (session.PlanVersion < clinic.PlanVersion)
@@ -50,7 +49,7 @@ public sealed class DueReminderProcessor(
         if (record.Patient is null)
         {
             // Rows from before patient and session were written together: nobody to send to.
-            if (due.CreatedAt + options.Value.ClaimLease < now) await dueIndex.TryRemoveAsync(due, ct);
+            if (due.CreatedAt + options.Value.ClaimLease < now) context.Finished(due);
             return new(Transition.None);
         }
 
@@ -58,10 +57,17 @@ public sealed class DueReminderProcessor(
         var optedOut = (await context.OptOutsAsync(clinic.Id, ct)).Contains(record.Patient.Email);
         var decision = ReminderPolicy.Evaluate(record, session, today, optedOut);
         if (decision != ReminderPolicy.Decision.Send)
-            return await DecideWithoutSendingAsync(work, record, session, decision, now, ct);
+            return await DecideWithoutSendingAsync(work, record, session, decision, now, context, ct);
 
         if (!options.Value.SendingEnabled)
             return new(Transition.Deferred);
+        if (session.WasSent(session.ReminderId))
+        {
+            // The session remembers this id as sent (an acceptance the ledger could not take): never again.
+            session.RecordSent(session.SentAt ?? now, session.MessageId ?? session.ReminderId.ToString(), "Sent earlier; recorded again from the session's own record.");
+            if (await records.TrySaveSessionAsync(session, ct)) context.Finished(due);
+            return new(Transition.Repaired);
+        }
 
         var claim = await ledger.ClaimAsync(session.ReminderId, context.RunId, sender.Traits, ct);
         switch (claim.Kind)
@@ -71,11 +77,11 @@ public sealed class DueReminderProcessor(
             case ClaimKind.NotYet:
                 return new(Transition.Deferred);
             case ClaimKind.AlreadyAccepted:
-                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, ct) ? new(Transition.Repaired) : new(Transition.None);
+                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct) ? new(Transition.Repaired) : new(Transition.None);
             case ClaimKind.AlreadyFinal:
-                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, ct) ? new(Transition.Failed) : new(Transition.None);
+                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct) ? new(Transition.Failed) : new(Transition.None);
             case ClaimKind.GaveUp:
-                await RecordLedgerTruthAsync(due, record, claim.Entry!, null, ct);
+                await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct);
                 return new(Transition.Failed);
         }
 
@@ -97,14 +103,25 @@ public sealed class DueReminderProcessor(
         // From here the provider has decided: record it even if the run is being cancelled, or the email would go
         // out again after the lease. The ledger first: it is the proof nothing else can overwrite.
         var done = CancellationToken.None;
-        entry = await ledger.RecordAsync(claim, result, sender.Traits, done);
+        try
+        {
+            entry = await ledger.RecordAsync(claim, result, sender.Traits, done);
+        }
+        catch (Azure.RequestFailedException e) when (result.Outcome == EmailSendOutcome.Accepted)
+        {
+            // The ledger would not take the write even after retries. The acceptance is known here: record it on the
+            // session (which then never gets this reminder id sent again) rather than let it look like a died attempt.
+            logger.LogError(e, "Reminder {ReminderId}: the provider accepted it, but the ledger could not record it (storage answered {Status}); recorded on the session",
+                session.ReminderId, e.Status);
+            entry = claim.Entry!; // already says Accepted, in memory
+        }
         switch (entry.Outcome)
         {
             case LedgerOutcome.Accepted:
-                await RecordLedgerTruthAsync(due, record, entry, result, done);
+                await RecordLedgerTruthAsync(due, record, entry, result, context, done);
                 return new(Transition.Sent, UsedProvider: true);
             case LedgerOutcome.Rejected or LedgerOutcome.Failed:
-                await RecordLedgerTruthAsync(due, record, entry, result, done);
+                await RecordLedgerTruthAsync(due, record, entry, result, context, done);
                 return new(Transition.Failed, UsedProvider: true);
             case LedgerOutcome.Unknown:
                 await NoteOnSessionAsync(due, record, $"The last attempt's outcome is unclear ({result.ErrorCode}); the next attempt checks before sending again.", done);
@@ -124,24 +141,25 @@ public sealed class DueReminderProcessor(
 
     /// <summary>Skip or expire. The ledger is asked first: a reminder a provider already took is Sent, whatever the rules say now.</summary>
     private async Task<Result> DecideWithoutSendingAsync(DueWork work, PatientRecord record, SessionEntity session, ReminderPolicy.Decision decision,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, DispatchContext context, CancellationToken ct)
     {
         if (decision == ReminderPolicy.Decision.Drop) return new(Transition.None);
         if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
-            return await RecordLedgerTruthAsync(work.Due, record, known, null, ct) ? new(Transition.Repaired) : new(Transition.None);
+            return await RecordLedgerTruthAsync(work.Due, record, known, null, context, ct) ? new(Transition.Repaired) : new(Transition.None);
 
         session.Decide(decision.Kind, decision.Reason, decision.Detail, now);
         if (!await records.TrySaveSessionAsync(session, ct)) return new(Transition.None); // changed meanwhile: a later run sees the new state
-        await dueIndex.TryRemoveAsync(work.Due, ct);
+        context.Finished(work.Due);
         return new(decision.Kind == ReminderStatus.Expired ? Transition.Expired : Transition.Skipped);
     }
 
     /// <summary>
     /// Writes a final ledger outcome onto the session, re-reading it as often as it changed meanwhile: Sent even if
     /// it was cancelled during the send (the truth), the id remembered if it was re-dated, nothing if it was erased.
-    /// Then the due row goes, with the ETag it was read with. False when there was nothing to write.
+    /// Then the due row goes (with the ETag it was read with, batched by the dispatcher). False when there was nothing to write.
     /// </summary>
-    private async Task<bool> RecordLedgerTruthAsync(DueEntity due, PatientRecord record, LedgerEntry entry, EmailSendResult? result, CancellationToken ct)
+    private async Task<bool> RecordLedgerTruthAsync(DueEntity due, PatientRecord record, LedgerEntry entry, EmailSendResult? result,
+        DispatchContext context, CancellationToken ct)
     {
         var at = entry.OutcomeAt ?? time.GetUtcNow();
         bool? wrote = null; // null: the session kept changing under us
@@ -164,7 +182,7 @@ public sealed class DueReminderProcessor(
             logger.LogWarning("Reminder {ReminderId}: the outcome is in the ledger; the session kept changing and is brought in line by a later run", entry.ReminderId);
             return false;
         }
-        await dueIndex.TryRemoveAsync(due, ct);
+        context.Finished(due);
         return wrote.Value;
     }
 
@@ -177,8 +195,17 @@ public sealed class DueReminderProcessor(
             var messageId = entry.ProviderMessageId ?? reminderId.ToString();
             if (session.ReminderId != reminderId)
             {
-                // Re-dated while it was being sent: this session's new reminder stands; remember the one that went out.
                 if (session.WasSent(reminderId)) return false;
+                if (session.IsPending && session.ReplannedFrom == reminderId)
+                {
+                    // A settings change re-planned it while its email was going out: that email was this session's reminder.
+                    session.RecordSent(at, messageId, $"Sent on {at:yyyy-MM-dd HH:mm} UTC, as planned before the clinic's settings changed.");
+                    session.Decide(ReminderStatus.Skipped, SkipReason.AlreadySent,
+                        $"The reminder planned before the clinic's settings changed was sent on {at:yyyy-MM-dd HH:mm} UTC.", at);
+                    session.RememberSent(reminderId);
+                    return true;
+                }
+                // Re-dated by the clinic while it was being sent: the session's new reminder stands; remember the one that went out.
                 session.RememberSent(reminderId);
                 return true;
             }

@@ -16,6 +16,7 @@ namespace Reminders.Sweep;
 /// </summary>
 public sealed class ReminderDispatcher(
     DueReminderProcessor processor,
+    Plan.DueIndex dueIndex,
     SendQuota quota,
     IEmailSender sender,
     OptOuts optOuts,
@@ -108,7 +109,27 @@ public sealed class ReminderDispatcher(
         {
             // Everything not started waits for a later run.
             Interlocked.Add(ref tally.Deferred, plan.Count - next);
-            await pool.ReturnUnusedAsync(CancellationToken.None);
+            try
+            {
+                await pool.ReturnUnusedAsync(CancellationToken.None);
+            }
+            catch (RequestFailedException e)
+            {
+                // Unused sends not given back: the quota is under-used for a minute or an hour, nothing worse.
+                logger.LogWarning(e, "Sweep {RunId}: unused sends could not be returned to the shared quota (storage answered {Status})", runId, e.Status);
+                Interlocked.Increment(ref tally.Errors);
+            }
+            // Settled reminders' due rows, a transaction per partition. Left behind by a crash, they are stale rows
+            // the next run removes.
+            try
+            {
+                await dueIndex.RemoveAllAsync(context.TakeFinished(), CancellationToken.None);
+            }
+            catch (RequestFailedException e)
+            {
+                logger.LogWarning(e, "Sweep {RunId}: settled due rows could not be removed (storage answered {Status}); the next run removes them", runId, e.Status);
+                Interlocked.Increment(ref tally.Errors);
+            }
         }
     }
 }

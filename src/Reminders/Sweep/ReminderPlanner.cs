@@ -10,7 +10,8 @@ namespace Reminders.Sweep;
 /// </summary>
 public sealed class ReminderPlanner(DueIndex dueIndex, TimeProvider time)
 {
-    public async Task<IReadOnlyList<DueWork>> PlanAsync(IReadOnlyDictionary<string, Clinic> clinics, CancellationToken ct)
+    /// <param name="skipQueued">Leave out rows a scheduled sweep put on the dispatch queue and whose lease has not ended.</param>
+    public async Task<IReadOnlyList<DueWork>> PlanAsync(IReadOnlyDictionary<string, Clinic> clinics, CancellationToken ct, bool skipQueued = false)
     {
         var now = time.GetUtcNow();
         // Partitions up to the latest local "today" among the clinics hold everything due anywhere; each row is then
@@ -27,6 +28,7 @@ public sealed class ReminderPlanner(DueIndex dueIndex, TimeProvider time)
         {
             // Outside its window or paused: not touched at all, not even expired.
             if (!open.ContainsKey(due.ClinicId)) continue;
+            if (skipQueued && due.PlannedUntil > now) continue;
             if (string.CompareOrdinal(due.ReminderDate, todays[due.ClinicId].ToString("yyyy-MM-dd")) > 0) continue;
             if (!byClinic.TryGetValue(due.ClinicId, out var rows)) byClinic[due.ClinicId] = rows = [];
             rows.Add(due);

@@ -2,15 +2,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Reminders.Clinics;
 using Reminders.Configuration;
+using Reminders.Dispatch;
+using Reminders.Plan;
 using Reminders.Storage;
 
 namespace Reminders.Sweep;
 
 /// <summary>
-/// One sweep: bring old data over (once), settle deliveries the provider finished, plan what is due and fair,
-/// dispatch it, then reconcile the due index (daily). Safe to repeat, to crash part-way and to overlap with another run:
-/// every reminder is claimed in the send ledger before it is sent. Each part that fails is logged and counted, and
-/// the run goes on with the others.
+/// A sweep: bring old data over (once), settle deliveries the provider finished, plan what is due (clinics inside
+/// their window, interleaved fairly), then either dispatch it here (<see cref="RunAsync"/>: an operator's sweep, or a
+/// single instance) or put it on the dispatch queue for the senders (<see cref="PlanAsync"/>: the schedule), and
+/// finally reconcile the due index (daily). Safe to repeat, to crash part-way and to overlap: every reminder is claimed
+/// in the send ledger before it is sent. Each part that fails is logged and counted, and the run goes on.
 /// </summary>
 public sealed class ReminderSweep(
     ReminderTables tables,
@@ -20,57 +23,102 @@ public sealed class ReminderSweep(
     DueIndexReconciler reconciler,
     ReminderPlanner planner,
     ReminderDispatcher dispatcher,
+    DueIndex dueIndex,
+    DispatchQueue queue,
     IOptions<RemindersOptions> options,
     TimeProvider time,
     ILogger<ReminderSweep> logger)
 {
+    /// <summary>Plans and sends in this instance, and returns this run's own transitions.</summary>
     public async Task<SweepResult> RunAsync(CancellationToken ct)
     {
-        var runId = Guid.NewGuid().ToString("N")[..12];
-        var startedAt = time.GetUtcNow();
-        var deadline = startedAt + options.Value.SweepTimeBudget;
-        var tally = new SweepTally();
+        var run = await StartAsync(ct);
+        IReadOnlyList<DueWork> plan = [];
+        await run.PartAsync("planning", async () => plan = await planner.PlanAsync(run.Clinics, ct));
+        await run.PartAsync("dispatch", () => dispatcher.DispatchAsync(plan, run.Id, run.Deadline, run.Tally, ct));
+        await run.PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(run.Clinics, ct));
 
-        await tables.EnsureCreatedAsync(ct);
-        await PartAsync("storage migration", () => migration.EnsureMigratedAsync(ct));
-        var list = await clinics.ListAsync(ct);
-        if (list.Unreadable.Count > 0)
-        {
-            tally.Errors += list.Unreadable.Count;
-            logger.LogError("Sweep {RunId}: {Count} clinic rows cannot be read (unknown time zone?) and are left out: {Clinics}",
-                runId, list.Unreadable.Count, string.Join(", ", list.Unreadable));
-        }
-        await PartAsync("delivery settlement", async () =>
-        {
-            var (failed, errors) = await settlement.SettleAsync(list.Clinics.Values, deadline, ct);
-            tally.Failed += failed;
-            tally.Errors += errors;
-        });
-        var plan = await planner.PlanAsync(list.Clinics, ct);
-        await dispatcher.DispatchAsync(plan, runId, deadline, tally, ct);
-
-        // After sending, so a day's reconcile never delays the reminders that are due; what it repairs goes next run.
-        await PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(list.Clinics, ct));
-
-        var result = new SweepResult(runId, startedAt, time.GetUtcNow(),
+        var tally = run.Tally;
+        var result = new SweepResult(run.Id, run.StartedAt, time.GetUtcNow(),
             tally.Sent, tally.Skipped, tally.Expired, tally.Failed, tally.Deferred, tally.Repaired, tally.Errors);
         logger.LogInformation(
             "Sweep {RunId} finished in {ElapsedMs} ms: {Planned} planned, sent {Sent}, skipped {Skipped}, expired {Expired}, failed {Failed}, deferred {Deferred}, repaired {Repaired}, errors {Errors}",
-            runId, (long)(result.FinishedAt - startedAt).TotalMilliseconds, plan.Count, result.Sent, result.Skipped, result.Expired, result.Failed,
+            run.Id, (long)(result.FinishedAt - run.StartedAt).TotalMilliseconds, plan.Count, result.Sent, result.Skipped, result.Expired, result.Failed,
             result.Deferred, result.Repaired, result.Errors);
         return result;
+    }
 
-        async Task PartAsync(string part, Func<Task> run)
+    /// <summary>
+    /// Plans onto the dispatch queue (the scheduled sweep). A reminder already queued and not settled is not queued
+    /// again within its lease; planning twice is harmless anyway, because the ledger and claims decide.
+    /// </summary>
+    public async Task<PlanResult> PlanAsync(CancellationToken ct)
+    {
+        var run = await StartAsync(ct);
+        IReadOnlyList<DueWork> plan = [];
+        IReadOnlyList<DueEntity> queued = [];
+        var messages = 0;
+        await run.PartAsync("planning onto the dispatch queue", async () =>
+        {
+            plan = await planner.PlanAsync(run.Clinics, ct, skipQueued: true);
+            queued = await dueIndex.MarkPlannedAsync(plan.Select(w => w.Due).ToList(), time.GetUtcNow() + options.Value.ClaimLease, ct);
+            messages = await queue.EnqueueAsync(queued, run.Id, ct);
+        });
+        await run.PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(run.Clinics, ct));
+
+        var result = new PlanResult(run.Id, run.StartedAt, time.GetUtcNow(), plan.Count, queued.Count, messages, run.Tally.Failed, run.Tally.Errors);
+        logger.LogInformation(
+            "Plan {RunId} finished in {ElapsedMs} ms: {Planned} due reminders, {Queued} queued in {Messages} dispatch messages, failed {Failed}, errors {Errors}",
+            run.Id, (long)(result.FinishedAt - run.StartedAt).TotalMilliseconds, result.Planned, result.Queued, result.Messages, result.Failed, result.Errors);
+        return result;
+    }
+
+    private async Task<Run> StartAsync(CancellationToken ct)
+    {
+        var startedAt = time.GetUtcNow();
+        var run = new Run(Guid.NewGuid().ToString("N")[..12], startedAt, startedAt + options.Value.SweepTimeBudget, new SweepTally(), logger, ct);
+        await tables.EnsureCreatedAsync(ct);
+        await run.PartAsync("storage migration", () => migration.EnsureMigratedAsync(ct));
+        var list = await clinics.ListAsync(ct);
+        run.Clinics = list.Clinics;
+        if (list.Unreadable.Count > 0)
+        {
+            run.Tally.Errors += list.Unreadable.Count;
+            logger.LogError("Sweep {RunId}: {Count} clinic rows cannot be read (unknown time zone?) and are left out: {Clinics}",
+                run.Id, list.Unreadable.Count, string.Join(", ", list.Unreadable));
+        }
+        await run.PartAsync("delivery settlement", async () =>
+        {
+            var (failed, errors) = await settlement.SettleAsync(run.Clinics.Values, run.Deadline, ct);
+            run.Tally.Failed += failed;
+            run.Tally.Errors += errors;
+        });
+        return run;
+    }
+
+    private sealed class Run(string id, DateTimeOffset startedAt, DateTimeOffset deadline, SweepTally tally, ILogger logger, CancellationToken ct)
+    {
+        public string Id => id;
+        public DateTimeOffset StartedAt => startedAt;
+        public DateTimeOffset Deadline => deadline;
+        public SweepTally Tally => tally;
+        public IReadOnlyDictionary<string, Clinic> Clinics { get; set; } = new Dictionary<string, Clinic>();
+
+        /// <summary>Runs one part of the sweep; a failure is logged and counted, and the sweep goes on without it.</summary>
+        public async Task PartAsync(string part, Func<Task> work)
         {
             try
             {
-                await run();
+                await work();
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 tally.Errors++;
-                logger.LogError(e, "Sweep {RunId}: the {Part} failed; the run goes on without it", runId, part);
+                logger.LogError(e, "Sweep {RunId}: the {Part} failed; the run goes on without it", id, part);
             }
         }
     }
 }
+
+/// <summary>What a scheduled sweep planned: due reminders found, queued (not already queued), in how many messages.</summary>
+public sealed record PlanResult(string RunId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int Planned, int Queued, int Messages, int Failed, int Errors);

@@ -61,18 +61,20 @@ public sealed class OptOuts(ReminderTables tables, AddressHashes hashes, Patient
             : claims.AddressHash;
     }
 
-    /// <summary>An erased patient's id leaves the opt-out rows of their address; the choice itself stays.</summary>
-    public async Task ForgetPatientAsync(string clinicId, string email, string patientId, CancellationToken ct)
+    /// <summary>
+    /// An erased patient's id leaves every opt-out row of the clinic that names it (their current address's, and any
+    /// earlier address's); the choices themselves stay. One query of the clinic's opt-outs, which are few.
+    /// </summary>
+    public async Task ForgetPatientAsync(string clinicId, string patientId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
-        foreach (var hash in new[] { hashes.Keyed(clinicId, email), AddressHashes.Legacy(clinicId, email) })
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and PatientId eq {patientId}");
+        await foreach (var row in tables.OptOuts.QueryAsync<OptOutEntity>(filter, cancellationToken: ct))
         {
-            var row = await tables.OptOuts.GetEntityIfExistsAsync<OptOutEntity>(clinicId, hash, cancellationToken: ct);
-            if (!row.HasValue || row.Value!.PatientId != patientId) continue;
-            row.Value.PatientId = "";
+            row.PatientId = "";
             try
             {
-                await tables.OptOuts.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, ct);
+                await tables.OptOuts.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
             }
             catch (Azure.RequestFailedException e) when (e.IsConflict() || e.IsNotFound())
             {

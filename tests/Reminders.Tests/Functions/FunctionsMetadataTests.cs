@@ -28,7 +28,37 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get", "Anonymous" },
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
         { "ReminderSweep", "timerTrigger", null, null, null },
+        { "DispatchReminders", "queueTrigger", null, null, null },
+        { "DispatchPoison", "queueTrigger", null, null, null },
     };
+
+    [Fact]
+    public void The_senders_read_the_dispatch_queue_named_by_the_setting_and_its_poison_queue()
+    {
+        string QueueOf(string name) => Functions().Single(f => f!["name"]!.GetValue<string>() == name)!["bindings"]![0]!["queueName"]!.GetValue<string>();
+        Assert.Equal("%Reminders:DispatchQueue%", QueueOf("DispatchReminders"));
+        Assert.Equal("%Reminders:DispatchQueue%-poison", QueueOf("DispatchPoison"));
+    }
+
+    [Fact]
+    public void Host_json_sets_the_queue_options_deliberately()
+    {
+        var queues = HostJson()["extensions"]!["queues"]!;
+        Assert.Equal("base64", queues["messageEncoding"]!.GetValue<string>());
+        Assert.Equal((4, 2, 5), (queues["batchSize"]!.GetValue<int>(), queues["newBatchThreshold"]!.GetValue<int>(), queues["maxDequeueCount"]!.GetValue<int>()));
+        Assert.Equal("00:00:30", queues["visibilityTimeout"]!.GetValue<string>());
+        // Every option carries a comment saying why.
+        var text = File.ReadAllText(Path.Combine(RepoRoot.Path, "host.json"));
+        foreach (var option in new[] { "messageEncoding", "batchSize", "newBatchThreshold", "maxDequeueCount", "visibilityTimeout", "maxPollingInterval" })
+        {
+            var line = text.Split('\n').Select((l, i) => (l, i)).Single(x => x.l.Contains($"\"{option}\"")).i;
+            Assert.StartsWith("//", text.Split('\n')[line - 1].Trim());
+        }
+    }
+
+    /// <summary>host.json as the Functions host reads it: comments allowed.</summary>
+    private static JsonNode HostJson() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(OutputFolder, "host.json")), documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
 
     [Theory]
     [MemberData(nameof(Expected))]
@@ -61,7 +91,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
     [Fact]
     public void Host_json_and_local_settings_are_in_the_build_output_with_what_the_host_needs()
     {
-        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(OutputFolder, "host.json")))!;
+        var host = HostJson();
         Assert.Equal("2.0", host["version"]!.GetValue<string>());
         Assert.Equal("api", host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
 
@@ -69,6 +99,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>());
         Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]!.GetValue<string>());
         Assert.False(string.IsNullOrWhiteSpace(values["ReminderSweepSchedule"]?.GetValue<string>()));
+        Assert.Equal("reminders-dispatch", values["Reminders__DispatchQueue"]?.GetValue<string>()); // a binding expression has no default
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed record TestSettings(string ConnectionString)
         ["Reminders:PublicBaseUrl"] = PublicBaseUrl,
         ["Reminders:LinkSigningKey"] = "test-link-signing-key-0123456789abcdef",
         ["Reminders:AddressHashKey"] = "test-address-hash-key-0123456789abcdef",
+        // Each test its own dispatch queue, as its own tables: hosts of other tests must not take its messages.
+        ["Reminders:DispatchQueue"] = "dispatch-" + TablePrefix.ToLowerInvariant(),
         // Far from any test's clock, so the Server's scheduler never races a test's own sweep.
         ["ReminderSweepSchedule"] = "0 0 0 1 1 *",
     };
