@@ -5,10 +5,15 @@ using Reminders.Sessions;
 
 namespace Reminders.Functions;
 
-public sealed class SessionFunctions(ApiAuthentication auth, SessionRegistration registration, TimeProvider time)
+public sealed class SessionFunctions(ApiAuthentication auth, SessionRegistration registration, SessionBatchRegistration batch, TimeProvider time)
 {
     [Function("RegisterSession")]
     public Task<IResult> RegisterSession(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "sessions")] HttpRequest request, CancellationToken ct) =>
         SessionsApi.RegisterSession(request, auth, registration, time, ct);
+
+    [Function("RegisterSessions")]
+    public Task<IResult> RegisterSessions(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "sessions/batch")] HttpRequest request, CancellationToken ct) =>
+        RegisterSessionsApi.RegisterSessions(request, auth, batch, time, ct);
 }

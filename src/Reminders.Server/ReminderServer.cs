@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reminders.Configuration;
+using Reminders.Http;
 
 namespace Reminders.Server;
 
@@ -20,6 +21,7 @@ public static class ReminderServer
         builder.Services.AddHostedService<Reminders.Dispatch.DispatchQueueListener>();
 
         var app = builder.Build();
+        app.UseAdmissionControl();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapRemindersApi();

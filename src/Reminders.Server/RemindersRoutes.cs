@@ -17,6 +17,7 @@ public static class RemindersRoutes
         var api = app.MapGroup("/api");
         api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic);
         api.MapPost("/sessions", SessionsApi.RegisterSession);
+        api.MapPost("/sessions/batch", RegisterSessionsApi.RegisterSessions);
         api.MapGet("/patients/{patientId}", PatientsApi.GetPatient);
         api.MapDelete("/patients/{patientId}/sessions/{sessionId}", PatientsApi.CancelSession);
         api.MapDelete("/patients/{patientId}", PatientsApi.ErasePatient);

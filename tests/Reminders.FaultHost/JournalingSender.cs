@@ -2,8 +2,8 @@ using Reminders.Email;
 
 namespace Reminders.FaultHost;
 
-/// <summary>The real sender, with a journal line "HANDED reminderId messageId" as soon as a provider accepted a message.</summary>
-internal sealed class JournalingSender(IEmailSender inner, Journal journal, FaultSwitch fault) : IEmailSender, IDeliveryStatusChecker
+/// <summary>The real sender, with a journal line "HANDED reminderId messageId time" as soon as a provider accepted a message.</summary>
+internal sealed class JournalingSender(IEmailSender inner, Journal journal, FaultSwitch fault, TimeProvider clock) : IEmailSender, IDeliveryStatusChecker
 {
     public SenderTraits Traits => inner.Traits;
 
@@ -11,7 +11,7 @@ internal sealed class JournalingSender(IEmailSender inner, Journal journal, Faul
     {
         using var handover = await fault.BeginHandoverAsync();
         var result = await inner.SendAsync(message, ct);
-        if (result.Outcome == EmailSendOutcome.Accepted) journal.Write($"HANDED {message.ReminderId} {message.MessageId}");
+        if (result.Outcome == EmailSendOutcome.Accepted) journal.Write($"HANDED {message.ReminderId} {message.MessageId} {clock.GetUtcNow():O}");
         return result;
     }
 

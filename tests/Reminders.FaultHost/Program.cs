@@ -6,10 +6,12 @@ using Reminders.FaultHost;
 using Reminders.Server;
 
 // Test-only Server host. Environment: FAULT_JOURNAL (file), FAULT_PAUSE_AT (storage request number to hold; 0: none),
-// FAULT_CLOCK_START (the clock's first instant). Everything else is the Server's own configuration.
+// FAULT_CLOCK_START (the clock's first instant), FAULT_CLOCK_ANCHOR (the real instant it maps to), FAULT_CLOCK_SPEED. Everything else is the Server's own configuration.
 var journal = new Journal(Environment.GetEnvironmentVariable("FAULT_JOURNAL") ?? throw new InvalidOperationException("FAULT_JOURNAL"));
 var pauseAt = int.Parse(Environment.GetEnvironmentVariable("FAULT_PAUSE_AT") ?? "0");
-var clock = new ShiftedClock(DateTimeOffset.Parse(Environment.GetEnvironmentVariable("FAULT_CLOCK_START") ?? DateTimeOffset.UtcNow.ToString("O")));
+var clockStart = DateTimeOffset.Parse(Environment.GetEnvironmentVariable("FAULT_CLOCK_START") ?? DateTimeOffset.UtcNow.ToString("O"));
+var clockAnchor = Environment.GetEnvironmentVariable("FAULT_CLOCK_ANCHOR") is { } anchorText ? DateTimeOffset.Parse(anchorText) : DateTimeOffset.UtcNow;
+var clock = new ShiftedClock(clockStart, clockAnchor, double.Parse(Environment.GetEnvironmentVariable("FAULT_CLOCK_SPEED") ?? "1", System.Globalization.CultureInfo.InvariantCulture));
 var fault = new FaultSwitch(journal);
 journal.Write($"START pid={Environment.ProcessId} pauseAt={pauseAt}");
 
@@ -30,7 +32,7 @@ var app = ReminderServer.Create(args, services =>
             ? new AcsEmailSender(Options.Create(configuration.GetSection(AcsEmailOptions.Section).Get<AcsEmailOptions>()!), email, clock,
                 sp.GetRequiredService<ILogger<AcsEmailSender>>())
             : new OutboxEmailSender(email, clock);
-        return new JournalingSender(inner, journal, fault);
+        return new JournalingSender(inner, journal, fault, clock);
     });
 });
 app.Lifetime.ApplicationStarted.Register(() => journal.Write("LISTENING " + string.Join(' ', app.Urls)));

@@ -6,6 +6,15 @@ namespace Reminders.Clinics;
 /// <summary>Stores clinics and finds them by id or by API key.</summary>
 public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
 {
+    /// <summary>
+    /// How long a clinic found by its API key is remembered: every clinic call authenticates, and two storage reads per
+    /// request would halve what registration can carry. A settings change reaches this instance at once and other
+    /// instances within this time (a reminder planned meanwhile under older settings is re-planned before it is sent).
+    /// </summary>
+    public static readonly TimeSpan KeyCacheTime = TimeSpan.FromSeconds(30);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Clinic Clinic, DateTimeOffset Until)> _byKeyHash = new(StringComparer.Ordinal);
+
     public async Task<Clinic?> FindAsync(string clinicId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
@@ -15,12 +24,17 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
 
     public async Task<Clinic?> FindByApiKeyAsync(string apiKey, CancellationToken ct)
     {
+        var hash = ApiKey.Hash(apiKey);
+        if (_byKeyHash.TryGetValue(hash, out var cached) && cached.Until > time.GetUtcNow()) return cached.Clinic;
         await tables.EnsureCreatedAsync(ct);
-        var key = await tables.ApiKeys.GetEntityIfExistsAsync<ApiKeyEntity>(ApiKey.Hash(apiKey), ApiKeyEntity.Row, cancellationToken: ct);
+        var key = await tables.ApiKeys.GetEntityIfExistsAsync<ApiKeyEntity>(hash, ApiKeyEntity.Row, cancellationToken: ct);
         if (!key.HasValue) return null;
         var clinic = await tables.Clinics.GetEntityIfExistsAsync<ClinicEntity>(ClinicEntity.Partition, key.Value!.ClinicId, cancellationToken: ct);
         // The clinic row remembers its current key; a key row left by an interrupted create matches no clinic.
-        return clinic.HasValue && clinic.Value!.ApiKeyHash == key.Value.PartitionKey ? clinic.Value.ToClinic() : null;
+        if (!clinic.HasValue || clinic.Value!.ApiKeyHash != key.Value.PartitionKey) return null;
+        var found = clinic.Value.ToClinic();
+        _byKeyHash[hash] = (found, time.GetUtcNow() + KeyCacheTime);
+        return found;
     }
 
     /// <summary>Every clinic. A row that cannot be read (a time zone this machine does not know) is listed apart, not thrown: one bad clinic must not stop the others' reminders.</summary>
@@ -64,6 +78,7 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
                     if (planChanged) row.PlanVersion++;
                     row.UpdatedAt = now;
                     await tables.Clinics.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+                    _byKeyHash.TryRemove(row.ApiKeyHash, out _);
                     return new Saved(clinic with { PlanVersion = row.PlanVersion }, null, planChanged);
                 }
 

@@ -52,6 +52,14 @@ public sealed class RemindersOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 
+    /// <summary>Server host: requests worked on at once. Past it a request waits at most <see cref="MaxRequestWait"/>, then gets 503.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentRequests { get; set; } = 64;
+
+    /// <summary>Server host: the longest a request waits for its turn before it is refused with 503 and a Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan MaxRequestWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Prefix of every table name; lets tests and several deployments share one account.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     public string TablePrefix { get; set; } = "Reminders";

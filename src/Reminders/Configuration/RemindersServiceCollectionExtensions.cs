@@ -52,6 +52,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<DueIndex>();
         services.AddSingleton<ReminderReplanner>();
         services.AddSingleton<SessionRegistration>();
+        services.AddSingleton<SessionBatchRegistration>();
         services.AddSingleton<PatientAdministration>();
         services.AddSingleton<EmailTemplates>();
         services.AddSingleton<AddressHashes>();

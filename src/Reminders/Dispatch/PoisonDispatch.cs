@@ -24,7 +24,8 @@ public sealed class PoisonDispatch(ReminderTables tables, ILogger<PoisonDispatch
             // With the ETag it was planned with: a row changed since belongs to someone else now.
             var row = new TableEntity(item.PartitionKey, Plan.DueEntity.RowFor(item.ClinicId, item.PatientId, item.SessionId))
             {
-                ["PlannedUntil"] = null, ETag = new Azure.ETag(item.ETag),
+                // A merge cannot remove a property: a time long past releases the row just the same.
+                ["PlannedUntil"] = DateTimeOffset.UnixEpoch, ETag = new Azure.ETag(item.ETag),
             };
             try
             {

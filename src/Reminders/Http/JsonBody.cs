@@ -23,10 +23,18 @@ public static class JsonBody
 
     public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
+        var raw = await ReadBytesAsync(request, MaxBytes, ct);
+        if (raw.Error is not null) return new(null, raw.Error);
+        return Deserialize<T>(raw.Value!.AsSpan(), "");
+    }
+
+    /// <summary>Reads a body of at most <paramref name="maxBytes"/> bytes with the same checks (type, size, framing), without deserializing it.</summary>
+    public static async Task<Result<byte[]>> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
         if (!IsJson(request.ContentType))
             return new(null, Problems.UnsupportedMediaType());
-        if (request.ContentLength > MaxBytes)
-            return new(null, Problems.TooLarge(MaxBytes));
+        if (request.ContentLength > maxBytes)
+            return new(null, Problems.TooLarge(maxBytes));
 
         // Read at most one byte past the limit: a chunked body has no Content-Length to check up front.
         var buffer = new MemoryStream();
@@ -37,8 +45,8 @@ public static class JsonBody
             while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
                 buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxBytes)
-                    return new(null, Problems.TooLarge(MaxBytes));
+                if (buffer.Length > maxBytes)
+                    return new(null, Problems.TooLarge(maxBytes));
             }
         }
         catch (Exception e) when (e is BadHttpRequestException or IOException)
@@ -46,23 +54,30 @@ public static class JsonBody
             // The server failed the read itself (broken chunked framing, its own size cap, which it counts as the body
             // arrives rather than as we read it, or a client gone mid-body): a 4xx naming the body, not a 500.
             return new(null, e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                ? Problems.TooLarge(MaxBytes)
+                ? Problems.TooLarge(maxBytes)
                 : Problems.Invalid("body", "The request body could not be read: broken framing or an incomplete body."));
         }
 
         if (buffer.Length == 0)
             return new(null, Problems.Invalid("body", "A JSON object is required."));
+        return new(buffer.ToArray(), null);
+    }
 
+    /// <summary>Deserializes one JSON value; a field in an error is named with <paramref name="prefix"/> (e.g. "sessions[3].").</summary>
+    public static Result<T> Deserialize<T>(ReadOnlySpan<byte> json, string prefix) where T : class
+    {
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options);
+            var value = JsonSerializer.Deserialize<T>(json, Options);
             return value is null
-                ? new(null, Problems.Invalid("body", "A JSON object is required."))
+                ? new(null, Problems.Invalid(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "A JSON object is required."))
                 : new(value, null);
         }
         catch (JsonException e)
         {
-            return new(null, Problems.Invalid(FieldOf(e.Path), "Malformed JSON or a value of the wrong type."));
+            var field = FieldOf(e.Path);
+            return new(null, Problems.Invalid(prefix.Length == 0 ? field : field == "body" ? prefix.TrimEnd('.') : prefix + field,
+                "Malformed JSON or a value of the wrong type."));
         }
     }
 

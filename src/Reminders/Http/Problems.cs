@@ -13,6 +13,14 @@ public static class Problems
             detail: "Invalid " + string.Join(", ", errors.Keys) + ": " + string.Join(" ", errors.Values.SelectMany(v => v)),
             title: "The request is invalid.");
 
+    public static HttpValidationProblemDetails InvalidDetails(IDictionary<string, string[]> errors) => new(errors)
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        Title = "The request is invalid.",
+        Detail = "Invalid " + string.Join(", ", errors.Keys) + ": " + string.Join(" ", errors.Values.SelectMany(v => v)),
+    };
+
     public static IResult Unauthorized(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.", detail: detail);
 

@@ -15,6 +15,9 @@ public sealed partial class Validation
 
     public IResult ToResult() => Problems.Invalid(_errors);
 
+    /// <summary>The same problem as <see cref="ToResult"/>, as an object (one item's answer inside a batch response).</summary>
+    public HttpValidationProblemDetails ToProblemDetails() => Problems.InvalidDetails(_errors);
+
     /// <summary>
     /// Ids become parts of table keys and file names, so they are limited to characters that are safe in both
     /// (no <c>/ \ # ?</c>, no control characters) and never a path segment like <c>..</c>.

@@ -37,6 +37,32 @@ public sealed class DueIndex(ReminderTables tables, IOptions<RemindersOptions> o
         session.DueETag = response.Headers.ETag?.ToString();
     }
 
+    /// <summary>
+    /// Writes many sessions' due rows: one transaction per due partition (up to 100 rows), 16 in flight. Each session
+    /// remembers where and with which ETag, as with <see cref="PutAsync"/>.
+    /// </summary>
+    public async Task PutAllAsync(IReadOnlyList<SessionEntity> sessions, CancellationToken ct)
+    {
+        var rows = sessions.Select(s => (Session: s, Row: RowFor(s))).ToList();
+        var chunks = rows.GroupBy(r => r.Row.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(PartitionBatch.MaxActions)).ToList();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (chunk, token) =>
+        {
+            if (chunk.Length == 1)
+            {
+                await PutAsync(chunk[0].Session, token);
+                return;
+            }
+            var batch = new PartitionBatch(tables.Due);
+            foreach (var (_, row) in chunk) batch.Upsert(row);
+            if (!await batch.TrySubmitAsync(token)) throw new RequestFailedException(409, "An upsert transaction of due rows was refused.");
+            foreach (var (session, row) in chunk)
+            {
+                session.DuePartition = row.PartitionKey;
+                session.DueETag = row.ETag.ToString();
+            }
+        });
+    }
+
     public DueEntity RowFor(SessionEntity session) => new()
     {
         PartitionKey = PartitionFor(session.Schedule.ReminderDate, session.PartitionKey, session.PatientId),

@@ -109,6 +109,25 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         return new Outcome(SessionView.Of(session), existing is null);
     }
 
+    /// <summary>A patient and session that did not exist before, as registration creates them (for the batch's insert-only path).</summary>
+    internal static (PatientEntity Patient, SessionEntity Session) NewAggregate(Clinic clinic, ValidSession input, DateTimeOffset now, DateOnly today)
+    {
+        var patient = new PatientEntity
+        {
+            PartitionKey = clinic.Id, RowKey = PatientEntity.RowFor(input.PatientId), PatientId = input.PatientId,
+            Email = input.Email, FirstName = input.FirstName, CreatedAt = now, UpdatedAt = now,
+        };
+        var session = new SessionEntity
+        {
+            PartitionKey = clinic.Id, RowKey = SessionEntity.RowFor(input.PatientId, input.SessionId), PatientId = input.PatientId,
+            SessionId = input.SessionId, CreatedAt = now, UpdatedAt = now, InjectionDate = input.InjectionDate.ToString("yyyy-MM-dd"),
+            ReliefDaysExplicit = input.ReliefDays is not null, PlanVersion = clinic.PlanVersion,
+        };
+        ReminderPolicy.SetDates(session, input.ReliefDays ?? clinic.ReliefDays, clinic.RemindDaysBefore);
+        ReminderPolicy.StartFresh(session, clinic.Id, today, now);
+        return (patient, session);
+    }
+
     private sealed record DueSnapshot(bool Pending, Guid ReminderId, string? DuePartition, string? DueETag, string ReminderDate);
 
     private static DueSnapshot Snapshot(SessionEntity s) => new(s.IsPending, s.ReminderId, s.DuePartition, s.DueETag, s.ReminderDate);

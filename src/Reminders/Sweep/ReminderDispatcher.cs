@@ -28,24 +28,23 @@ public sealed class ReminderDispatcher(
     {
         var context = new DispatchContext(runId, optOuts);
         var parallelism = options.Value.SendParallelism;
-        var pool = new QuotaPool(quota, sender.Traits.Limits, blockSize: parallelism * 2);
+        var pool = new QuotaPool(quota, sender.Traits.Limits, blockSize: parallelism, time);
         var gate = new SemaphoreSlim(1, 1);
         var next = 0;
         var stop = false;
 
-        async Task<(DueWork Work, bool HoldsSend)?> TakeAsync()
+        async Task<(DueWork Work, QuotaPool.Lease? Send)?> TakeAsync()
         {
             await gate.WaitAsync(ct);
             try
             {
                 if (stop || next >= plan.Count || time.GetUtcNow() >= deadline) return null;
-                var holdsSend = false;
+                QuotaPool.Lease? send = null;
                 if (options.Value.SendingEnabled)
                 {
-                    bool taken;
                     try
                     {
-                        taken = await pool.TakeAsync(plan.Count - next, deadline, ct);
+                        send = await pool.TakeAsync(plan.Count - next, deadline, ct);
                     }
                     catch (RequestFailedException e)
                     {
@@ -54,15 +53,14 @@ public sealed class ReminderDispatcher(
                         stop = true;
                         return null;
                     }
-                    if (!taken)
+                    if (send is null)
                     {
                         logger.LogInformation("Sweep {RunId}: the email provider's quota is used up; {Left} reminders wait for a later run", runId, plan.Count - next);
                         stop = true;
                         return null;
                     }
-                    holdsSend = true;
                 }
-                return (plan[next++], holdsSend);
+                return (plan[next++], send);
             }
             finally
             {
@@ -90,10 +88,10 @@ public sealed class ReminderDispatcher(
                     Interlocked.Increment(ref tally.Errors);
                     result = new(Transition.Deferred);
                 }
-                if (item.HoldsSend && !result.UsedProvider)
+                if (item.Send is not null && !result.UsedProvider)
                 {
                     await gate.WaitAsync(CancellationToken.None);
-                    pool.GiveBack();
+                    pool.GiveBack(item.Send);
                     gate.Release();
                 }
                 if (result.Transition == Transition.StopSending) stop = true;

@@ -18,6 +18,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         // name, trigger, route, method, auth level
         { "PutClinic", "httpTrigger", "clinics/{clinicId}", "put", "Function" },
         { "RegisterSession", "httpTrigger", "sessions", "post", "Function" },
+        { "RegisterSessions", "httpTrigger", "sessions/batch", "post", "Function" },
         { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Function" },
         { "CancelSession", "httpTrigger", "patients/{patientId}/sessions/{sessionId}", "delete", "Function" },
         { "ErasePatient", "httpTrigger", "patients/{patientId}", "delete", "Function" },

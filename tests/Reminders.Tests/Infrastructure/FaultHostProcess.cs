@@ -32,7 +32,10 @@ public sealed class FaultHostProcess : IAsyncDisposable
     }
 
     /// <param name="pauseAt">The storage request to freeze at (0: never).</param>
-    public static async Task<FaultHostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, DateTimeOffset clockStart, int pauseAt, string journal)
+    /// <param name="clockAnchor">The real instant that maps to <paramref name="clockStart"/>; processes sharing it agree on the time.</param>
+    /// <param name="clockSpeed">Simulated seconds per real second.</param>
+    public static async Task<FaultHostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, DateTimeOffset clockStart, int pauseAt, string journal,
+        DateTimeOffset? clockAnchor = null, double clockSpeed = 1)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -47,6 +50,8 @@ public sealed class FaultHostProcess : IAsyncDisposable
         start.Environment["FAULT_JOURNAL"] = journal;
         start.Environment["FAULT_PAUSE_AT"] = pauseAt.ToString();
         start.Environment["FAULT_CLOCK_START"] = clockStart.ToString("O");
+        start.Environment["FAULT_CLOCK_ANCHOR"] = (clockAnchor ?? DateTimeOffset.UtcNow).ToString("O");
+        start.Environment["FAULT_CLOCK_SPEED"] = clockSpeed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The fault host did not start.");
         _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
@@ -107,12 +112,13 @@ public sealed class FaultHostProcess : IAsyncDisposable
     }
 }
 
-/// <summary>What one process's journal says: messages handed to the provider, and which of them never got their ledger outcome written.</summary>
-public sealed partial record FaultJournal(IReadOnlyList<Guid> Handed, IReadOnlySet<Guid> HandedButUnrecorded, int? PausedAt)
+/// <summary>What one process's journal says: messages handed to the provider (and when, by its clock), and which of them never got their ledger outcome written.</summary>
+public sealed partial record FaultJournal(IReadOnlyList<Guid> Handed, IReadOnlySet<Guid> HandedButUnrecorded, int? PausedAt, IReadOnlyList<DateTimeOffset> HandedAt)
 {
     public static FaultJournal Read(string path, string ledgerTable)
     {
         var handed = new List<Guid>();
+        var handedAt = new List<DateTimeOffset>();
         var unrecorded = new HashSet<Guid>();
         var requests = new Dictionary<int, string>();
         int? paused = null;
@@ -124,6 +130,7 @@ public sealed partial record FaultJournal(IReadOnlyList<Guid> Handed, IReadOnlyS
                 case "HANDED":
                     var id = Guid.Parse(parts[1]);
                     handed.Add(id);
+                    if (parts.Length > 3) handedAt.Add(DateTimeOffset.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture));
                     unrecorded.Add(id);
                     break;
                 case "REQ":
@@ -139,7 +146,7 @@ public sealed partial record FaultJournal(IReadOnlyList<Guid> Handed, IReadOnlyS
                     break;
             }
         }
-        return new FaultJournal(handed, unrecorded, paused);
+        return new FaultJournal(handed, unrecorded, paused, handedAt);
     }
 
     [GeneratedRegex(@"^PUT /?[^/]+/(?<table>[A-Za-z0-9]+)\(PartitionKey='(?<id>[0-9a-f-]{36})',RowKey='send'\)")]
