@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
@@ -12,182 +15,83 @@ using Reminders.Email;
 using Reminders.Storage;
 using Reminders.Sweep;
 
-// Sweep benchmark: seeds N patients (D of them due) straight into Table Storage, then times one ReminderSweep.RunAsync.
-// Usage: dotnet run -c Release --project bench/Reminders.Bench -- --patients N --due D
-//        [--clinics 10] [--concurrency 8] [--no-outbox] [--keep-tables]
-// Storage: REMINDERS_BENCH_STORAGE (a connection string); bench/run-sweep-bench.sh starts Azurite and sets it.
-
-var patients = 10_000;
-var due = 1_000;
-var clinicCount = 10;
-var concurrency = 8;
-var outboxRun = true;
-var keepTables = false;
-for (var i = 0; i < args.Length; i++)
+// Benchmarks (not tests). Every figure is reported as a ratio of a ceiling the same emulator reached in the same run.
+//   dotnet run -c Release --project bench/Reminders.Bench -- [--quick]
+// Storage: REMINDERS_BENCH_STORAGE (bench/run.sh starts Azurite and sets it). The baseline of the previous release's
+// sequential sweep comes in BASELINE_RATE and BASELINE_REQUESTS (bench/run.sh measures it at that commit, same Azurite).
+var quick = args.Contains("--quick");
+var storage = Environment.GetEnvironmentVariable("REMINDERS_BENCH_STORAGE")
+              ?? throw new InvalidOperationException("Set REMINDERS_BENCH_STORAGE (bench/run.sh does).");
+var report = new StringBuilder();
+void Line(string text)
 {
-    switch (args[i])
-    {
-        case "--patients": patients = IntArg(ref i); break;
-        case "--due": due = IntArg(ref i); break;
-        case "--clinics": clinicCount = IntArg(ref i); break;
-        case "--concurrency": concurrency = IntArg(ref i); break;
-        case "--no-outbox": outboxRun = false; break;
-        case "--keep-tables": keepTables = true; break;
-        default: return Usage($"unknown argument '{args[i]}'");
-    }
+    Console.WriteLine(text);
+    report.AppendLine(text);
 }
-if (patients < 1 || due < 0 || due > patients || clinicCount < 1 || concurrency < 1)
-    return Usage("need --patients >= 1, 0 <= --due <= --patients, --clinics >= 1, --concurrency >= 1");
+string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
 
-var storage = Environment.GetEnvironmentVariable("REMINDERS_BENCH_STORAGE");
-if (string.IsNullOrWhiteSpace(storage))
-    return Usage("set REMINDERS_BENCH_STORAGE to a storage connection string (bench/run-sweep-bench.sh does, with its own Azurite)");
+var service = new TableServiceClient(storage);
+var seconds = quick ? 2 : 5;
+Console.WriteLine($"Measuring the storage ceilings ({seconds} s each)...");
+var ceiling = await Ceilings.MeasureAsync(service, "BenchCeil" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromSeconds(seconds));
+Line($"## Ceilings (Azurite, this run)");
+Line("| upserts/s, 1 in flight | 8 in flight | 32 in flight | conditional read+update pairs/s, 8 | 32 | batch entities/s (100 per transaction, 8 in flight) |");
+Line("|---:|---:|---:|---:|---:|---:|");
+Line($"| {F(ceiling.Upserts1)} | {F(ceiling.Upserts8)} | {F(ceiling.Upserts32)} | {F(ceiling.ConditionalPairs8)} | {F(ceiling.ConditionalPairs32)} | {F(ceiling.BatchEntities8)} |");
+Line("");
 
-var prefix = "Bench" + Guid.NewGuid().ToString("N")[..10];
-var meter = new RequestMeter(prefix);
-var outboxFolder = Path.Combine(Path.GetTempPath(), "reminders-bench-outbox-" + prefix);
+// ---- Sweep throughput: N = 10,000 stored, D = 5,000 due ----
+var sweepN = quick ? 2_000 : 10_000;
+var sweepD = quick ? 1_000 : 5_000;
+var noOp = await SweepBench.RunAsync(storage, sweepN, sweepD, outbox: false);
+var outbox = await SweepBench.RunAsync(storage, sweepN, sweepD, outbox: true);
+var parallelism = new RemindersOptions().SendParallelism;
+var bound = ceiling.UpsertsAt(parallelism) / noOp.RequestsPerReminder;
+var baselineRate = double.TryParse(Environment.GetEnvironmentVariable("BASELINE_RATE"), CultureInfo.InvariantCulture, out var b) ? b : double.NaN;
+var baselineRequests = Environment.GetEnvironmentVariable("BASELINE_REQUESTS") ?? "?";
+Line($"## Sweep throughput (N = {sweepN:N0} stored, D = {sweepD:N0} due, {parallelism} in flight)");
+Line("| sender | sent | reminders/s | storage requests per reminder | ms per request (Azurite) | ÷ ceiling upserts/s at 8 ÷ requests per reminder | × previous release's sequential sweep |");
+Line("|---|---:|---:|---:|---:|---:|---:|");
+foreach (var (name, run) in new[] { ("no-op", noOp), ("outbox", outbox) })
+    Line($"| {name} | {run.Sent:N0} | {F(run.RemindersPerSecond, "N1")} | {F(run.RequestsPerReminder, "N2")} | {F(run.MsPerRequest, "N2")} | {F(run.RemindersPerSecond / bound, "P0")} | {(double.IsNaN(baselineRate) ? "-" : F(run.RemindersPerSecond / baselineRate, "N1") + "×")} |");
+Line($"Previous release (commit c385393), same Azurite, same N and D, no-op sender: {(double.IsNaN(baselineRate) ? "not measured" : F(baselineRate, "N1") + " reminders/s")}, {baselineRequests} requests per reminder.");
+Line($"Requests per reminder in the timed sweep, by kind: {noOp.Kinds}");
+Line("");
 
-using var noOp = Services(storage, prefix, meter, outbox: null);
-var noOpSender = (NoOpEmailSender)noOp.GetRequiredService<IEmailSender>();
-var tables = noOp.GetRequiredService<ReminderTables>();
-var seeder = new Seeder(tables, noOp.GetRequiredService<ClinicDirectory>(), concurrency);
-var exit = 0;
-try
+// ---- Independence from stored size ----
+if (!quick)
 {
-    // --- Seed ---
-    var clinics = Seeder.Clinics(clinicCount);
-    var clinicsById = clinics.ToDictionary(c => c.Id, StringComparer.Ordinal);
-    var today = clinics[0].Today(TimeProvider.System);
-    var seeded = Seeder.Patients(clinics, patients, due, today);
-    Console.WriteLine($"Seeding {patients:N0} patients ({due:N0} due, {clinicCount} clinics, Europe/Madrid, today {today:yyyy-MM-dd}) into tables {prefix}*, {concurrency} batches in flight...");
-    var seedWatch = Stopwatch.StartNew();
-    await seeder.SaveClinicsAsync(clinics, CancellationToken.None);
-    var batchCount = await seeder.WriteAsync(seeded, clinicsById, reset: false, CancellationToken.None);
-    seedWatch.Stop();
-    var seedSeconds = seedWatch.Elapsed.TotalSeconds;
-    Console.WriteLine($"Seeded {patients * 4L:N0} rows in {batchCount:N0} transactions in {seedSeconds:F1} s ({patients * 3L / seedSeconds:N0} rows/s).");
-
-    // --- Sweep with the no-op sender: storage work only ---
-    var (sweepSeconds, result) = await TimedSweepAsync(noOp, meter);
-    var dueRowsRead = meter.DueRowsRead;
-    var duePages = meter.DueQueryPages;
-    var requests = meter.Snapshot().Sum(s => s.Count);
-    Console.WriteLine($"Sweep (no-op sender): {sweepSeconds:F2} s; sent {result.Sent}, skipped {result.Skipped}, expired {result.Expired}, failed {result.Failed}, deferred {result.Deferred}; sender accepted {noOpSender.Accepted}.");
-    Console.WriteLine($"Due index: {dueRowsRead:N0} rows read in {duePages} page(s) (rows dated up to UTC today + 1: the due ones plus tomorrow's partition).");
-    PrintRequests(meter);
-    if (result.Sent != due || noOpSender.Accepted != due)
-    {
-        Console.Error.WriteLine($"FAIL: expected {due} sent with the no-op sender, got {result.Sent} (sender accepted {noOpSender.Accepted}).");
-        exit = 1;
-    }
-
-    // --- Optional second sweep with the real outbox sender: the same D reminders, reset to Pending ---
-    string outboxSeconds = "-", outboxSent = "-";
-    if (outboxRun)
-    {
-        var dueOnes = seeded.Where(p => p.Due).ToList();
-        await seeder.WriteAsync(dueOnes, clinicsById, reset: true, CancellationToken.None);
-        using var outbox = Services(storage, prefix, meter, outboxFolder);
-        var (seconds, outboxResult) = await TimedSweepAsync(outbox, meter);
-        var files = Directory.Exists(outboxFolder) ? Directory.GetFiles(outboxFolder, "*.eml").Length : 0;
-        Console.WriteLine($"Sweep (outbox sender, {outboxFolder}): {seconds:F2} s; sent {outboxResult.Sent}, {files} .eml file(s) written.");
-        outboxSeconds = seconds.ToString("F2", CultureInfo.InvariantCulture);
-        outboxSent = outboxResult.Sent.ToString("N0", CultureInfo.InvariantCulture);
-        if (outboxResult.Sent != due || files != due)
-        {
-            Console.Error.WriteLine($"FAIL: expected {due} sent and {due} .eml files with the outbox sender, got {outboxResult.Sent} and {files}.");
-            exit = 1;
-        }
-    }
-
-    Console.WriteLine();
-    Console.WriteLine(TableHeader);
-    Console.WriteLine(TableRule);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {patients:N0} | {due:N0} | {seedSeconds:F1} | {sweepSeconds:F2} | {result.Sent:N0} | {dueRowsRead:N0} | {requests:N0} | {outboxSeconds} | {outboxSent} |"));
-}
-finally
-{
-    if (!keepTables)
-    {
-        // Every table this run made (they all start with its prefix), so the next size starts from an empty emulator.
-        var names = new List<string>();
-        await foreach (var table in tables.Service.QueryAsync($"TableName ge '{prefix}' and TableName lt '{prefix}~'"))
-            names.Add(table.Name);
-        foreach (var name in names)
-            await tables.Service.DeleteTableAsync(name);
-        Console.WriteLine($"Dropped {names.Count} table(s) {prefix}*.");
-    }
-    if (Directory.Exists(outboxFolder)) Directory.Delete(outboxFolder, recursive: true);
-}
-return exit;
-
-int IntArg(ref int i)
-{
-    // Not a whole number: -1, which the range check below reports.
-    if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        return -1;
-    i++;
-    return value;
+    var small = await SweepBench.RunAsync(storage, 10_000, 1_000, outbox: false);
+    var large = await SweepBench.RunAsync(storage, 100_000, 1_000, outbox: false);
+    Line("## Independence from stored size (D = 1,000 due, no-op sender)");
+    Line("| N stored | storage requests per reminder | ms per request (Azurite) | reminders/s |");
+    Line("|---:|---:|---:|---:|");
+    foreach (var run in new[] { small, large })
+        Line($"| {run.Stored:N0} | {F(run.RequestsPerReminder, "N2")} | {F(run.MsPerRequest, "N2")} | {F(run.RemindersPerSecond, "N1")} |");
+    Line("");
 }
 
-static int Usage(string error)
-{
-    Console.Error.WriteLine($"error: {error}");
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Reminders.Bench -- --patients N --due D [--clinics 10] [--concurrency 8] [--no-outbox] [--keep-tables]");
-    return 2;
-}
+// ---- Registration under load, batch import, memory: the Server as its own process ----
+var registration = await ServerBench.RegistrationAsync(storage, quick);
+const double writesPerRegistration = 2; // due row, then patient + session + marker in one transaction (and one read)
+Line("## Registration under load (POST /api/sessions, open-loop fixed rate, the Server on loopback)");
+Line("| rate/s | seconds | sent | p50 ms | p99 ms | max ms | errors | refused (503) |");
+Line("|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var r in registration.Runs)
+    Line($"| {r.Rate} | {r.Sent / r.Rate} | {r.Sent:N0} | {F(r.P50, "N1")} | {F(r.P99, "N1")} | {F(r.Max, "N0")} | {r.Errors} | {r.Refused} |");
+var highest = registration.Runs.Where(r => r.P99 < 100 && r.Errors == 0 && r.Refused == 0).Select(r => r.Rate).DefaultIfEmpty(0).Max();
+Line($"Highest rate held with p99 < 100 ms and no error: {highest}/s = {F(highest / (ceiling.Upserts32 / writesPerRegistration), "P0")} of (ceiling upserts/s at 32 ÷ {writesPerRegistration} writes per registration).");
+Line("");
 
-// Everything as the hosts wire it (AddReminders), plus: the no-op sender unless an outbox folder is given, a real
-// clock, a sweep budget long enough never to cut the run short, and a table client that meters its requests.
-static ServiceProvider Services(string storage, string prefix, RequestMeter meter, string? outbox)
-{
-    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        [StorageSettings.Name] = storage,
-        ["Reminders:TablePrefix"] = prefix,
-        ["Reminders:SweepTimeBudget"] = "00:30:00",
-        ["Reminders:SendingEnabled"] = "true",
-        // Unsubscribe links in every email; a bare service collection counts as production, so both are required.
-        ["Reminders:PublicBaseUrl"] = "http://127.0.0.1:7071",
-        ["Reminders:LinkSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        ["Reminders:AddressHashKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        ["Email:Provider"] = "Outbox",
-        ["Email:OutboxPath"] = outbox ?? Path.Combine(Path.GetTempPath(), "reminders-bench-unused"),
-    }).Build();
+var import = await ServerBench.ImportAsync(storage, quick ? 10_000 : 100_000);
+Line("## Batch import (POST /api/sessions/batch, 500 per call, 4 calls in flight)");
+Line($"{import.Sessions:N0} sessions in {F(import.Seconds, "N1")} s: {F(import.PerSecond)} sessions/s = {F(import.PerSecond / (ceiling.BatchEntities8 / 4), "P0")} of (batch entities/s ÷ 4 rows per session), {import.Failed} failed.");
+Line("");
 
-    var services = new ServiceCollection();
-    services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-    services.AddSingleton(TimeProvider.System);
-    if (outbox is null) services.AddSingleton<IEmailSender, NoOpEmailSender>(); // before AddReminders: it uses TryAddSingleton
-    services.AddReminders(configuration);
+var memory = await ServerBench.MemoryAsync(storage, quick ? 2_000 : 20_000);
+Line($"## Memory (the Server through one sweep of {memory.Due:N0} due reminders, outbox sender)");
+Line($"Sent {memory.Sent:N0} in {F(memory.Seconds, "N1")} s; resident memory before {F(memory.Before, "N0")} MB, peak {F(memory.Peak, "N0")} MB.");
 
-    // Same client options as StorageSettings, plus the meter; registered last, so it is the one resolved.
-    var options = new TableClientOptions();
-    options.Diagnostics.IsLoggingContentEnabled = false;
-    options.AddPolicy(meter, HttpPipelinePosition.PerRetry);
-    services.AddSingleton(new TableServiceClient(storage, options));
-    return services.BuildServiceProvider();
-}
-
-static async Task<(double Seconds, SweepResult Result)> TimedSweepAsync(IServiceProvider services, RequestMeter meter)
-{
-    var sweep = services.GetRequiredService<ReminderSweep>();
-    meter.Reset();
-    var watch = Stopwatch.StartNew();
-    var result = await sweep.RunAsync(CancellationToken.None);
-    return (watch.Elapsed.TotalSeconds, result);
-}
-
-static void PrintRequests(RequestMeter meter)
-{
-    Console.WriteLine("Storage requests during the sweep (table, kind: count, total, mean):");
-    foreach (var (kind, count, totalMs) in meter.Snapshot())
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kind,-22} {count,7:N0}  {totalMs / 1000,8:F2} s  {totalMs / count,8:F2} ms"));
-}
-
-internal static partial class Program
-{
-    private const string TableHeader = "| N patients | D due | seed s | sweep s (no-op sender) | sent | due rows read | storage requests | sweep s (outbox sender) | sent (outbox) |";
-    private const string TableRule = "|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
-}
+var file = Environment.GetEnvironmentVariable("BENCH_REPORT");
+if (file is not null) await File.WriteAllTextAsync(file, report.ToString());
+return 0;

@@ -86,6 +86,12 @@ internal sealed class Seeder(ReminderTables tables, ClinicDirectory clinics, int
             }));
         }
 
+        if (reset)
+        {
+            // A reminder sent by the previous run is in the send ledger, which would (rightly) refuse to send it again.
+            await Parallel.ForEachAsync(patientRows.Select(r => r.Row).OfType<SessionEntity>(), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
+                async (session, token) => await tables.Ledger.DeleteEntityAsync(session.ReminderId.ToString("D"), Reminders.Ledger.LedgerEntry.Row, Azure.ETag.All, token));
+        }
         // Insert, not upsert, into fresh tables: an upsert costs the emulator a second lookup per row.
         var action = reset ? TableTransactionActionType.UpsertReplace : TableTransactionActionType.Add;
         var batches = Batches(tables.Patients, patientRows, action).Concat(Batches(tables.Due, dueRows, action)).ToList();

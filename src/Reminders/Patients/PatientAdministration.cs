@@ -42,6 +42,7 @@ public sealed class PatientAdministration(
             if (record.Patient is not null)
             {
                 record.Patient.UpdatedAt = now;
+                record.Patient.Track(record.Summaries, session.SessionId, session);
                 batch.Put(record.Patient);
             }
             PatientRecords.PutSession(batch, session);

@@ -20,6 +20,15 @@ public sealed class PatientEntity : ITableEntity
     public string? FirstName { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Every session's id, injection date and cancellation (<see cref="SessionSummary"/>); null on rows from before it.</summary>
+    public byte[]? Sessions { get; set; }
 
     public static string RowFor(string patientId) => patientId + "|";
+
+    /// <summary>Brings the summary in line with one session's current date and cancellation (or its removal, with null).</summary>
+    public void Track(IReadOnlyList<SessionSummary> current, string sessionId, SessionEntity? session)
+    {
+        var others = current.Where(s => s.SessionId != sessionId);
+        Sessions = SessionSummary.Write(session is null ? others : others.Append(SessionSummary.Of(session)));
+    }
 }

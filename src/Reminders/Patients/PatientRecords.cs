@@ -26,6 +26,21 @@ public sealed class PatientRecords(ReminderTables tables)
     }
 
     /// <summary>
+    /// The patient row and one session, read by key in parallel: what registering or sending a reminder needs (the other
+    /// sessions are summarised on the patient row). A patient row from before summaries: everything, one range query.
+    /// </summary>
+    public async Task<PatientRecord> LoadSessionAsync(string clinicId, string patientId, string sessionId, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var patientRead = tables.Patients.GetEntityIfExistsAsync<PatientEntity>(clinicId, PatientEntity.RowFor(patientId), cancellationToken: ct);
+        var sessionRead = tables.Patients.GetEntityIfExistsAsync<SessionEntity>(clinicId, SessionEntity.RowFor(patientId, sessionId), cancellationToken: ct);
+        var (patient, session) = (await patientRead, await sessionRead);
+        if (patient.HasValue && patient.Value!.Sessions is null) return await LoadAsync(clinicId, patientId, ct);
+        return new PatientRecord(clinicId, patientId, patient.HasValue ? patient.Value : null,
+            session.HasValue ? [session.Value!] : [], AllSessions: !patient.HasValue);
+    }
+
+    /// <summary>
     /// A clinic's sessions whose reminder date falls in [from, to], at most <paramref name="pageSize"/> of them from
     /// <paramref name="position"/> on (one partition, filtered by the service), and where the next page starts.
     /// </summary>

@@ -69,12 +69,12 @@ internal static class ReminderPolicy
         if (optedOut)
             return Decision.Skip(SkipReason.OptedOut, "The patient unsubscribed from this clinic's reminders.");
 
-        var newer = record.Sessions
+        var newer = record.Summaries
             .Where(s => !s.Cancelled && s.SessionId != session.SessionId && IsLater(s, session))
             .OrderByDescending(s => s.InjectionDay)
             .FirstOrDefault();
         if (newer is not null)
-            return Decision.Skip(SkipReason.Superseded, $"A later session ({newer.SessionId}, {newer.InjectionDate}) was registered: the patient already rebooked.");
+            return Decision.Skip(SkipReason.Superseded, $"A later session ({newer.SessionId}, {newer.InjectionDay:yyyy-MM-dd}) was registered: the patient already rebooked.");
 
         if (session.Schedule.IsExpiredOn(today))
             return Decision.Expire(ReminderSchedule.ExpiredDetail(session.Schedule.ReliefEndsOn));
@@ -83,7 +83,7 @@ internal static class ReminderPolicy
     }
 
     /// <summary>A later injection date wins; two sessions on the same day send one email (the higher session id's).</summary>
-    private static bool IsLater(SessionEntity other, SessionEntity session) =>
+    private static bool IsLater(SessionSummary other, SessionEntity session) =>
         other.InjectionDay > session.InjectionDay ||
         (other.InjectionDay == session.InjectionDay && string.CompareOrdinal(other.SessionId, session.SessionId) > 0);
 

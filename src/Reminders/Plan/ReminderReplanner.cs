@@ -39,7 +39,7 @@ public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex,
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var session = (await records.LoadAsync(clinic.Id, patientId, ct)).Session(sessionId);
+            var session = (await records.LoadSessionAsync(clinic.Id, patientId, sessionId, ct)).Session(sessionId);
             if (session is null || !session.IsPending || session.PlanVersion >= clinic.PlanVersion) return Outcome.Unchanged;
             if (await IsBeingSentAsync(session.ReminderId, ct)) return Outcome.BeingSent;
 

@@ -24,9 +24,10 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
     {
         var now = time.GetUtcNow();
         var today = clinic.Today(time);
-        var record = await records.LoadAsync(clinic.Id, input.PatientId, ct);
+        // Two reads by key: the patient row (with a summary of every session) and this session.
+        var record = await records.LoadSessionAsync(clinic.Id, input.PatientId, input.SessionId, ct);
         var existing = record.Session(input.SessionId);
-        if (existing is null && record.Sessions.Count >= PatientRecords.MaxSessionsPerPatient)
+        if (existing is null && record.SessionCount >= PatientRecords.MaxSessionsPerPatient)
             throw new SessionLimitException($"This patient already has {PatientRecords.MaxSessionsPerPatient} sessions, the most one patient may have.");
 
         var patient = record.Patient ?? new PatientEntity
@@ -96,6 +97,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
 
         // Patient and session in one transaction, the patient row checked: a concurrent erasure or registration of
         // this patient makes it fail as a whole, and it is tried again from a fresh read.
+        patient.Track(record.Summaries, session.SessionId, session);
         var batch = records.NewBatch();
         batch.Put(patient);
         PatientRecords.PutSession(batch, session);
@@ -125,6 +127,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         };
         ReminderPolicy.SetDates(session, input.ReliefDays ?? clinic.ReliefDays, clinic.RemindDaysBefore);
         ReminderPolicy.StartFresh(session, clinic.Id, today, now);
+        patient.Track([], session.SessionId, session);
         return (patient, session);
     }
 

@@ -65,7 +65,7 @@ public sealed class DeliverySettlement(PatientRecords records, IEmailSender send
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var record = await records.LoadAsync(marker.PartitionKey, marker.PatientId, ct);
+            var record = await records.LoadSessionAsync(marker.PartitionKey, marker.PatientId, marker.SessionId, ct);
             var session = record.Session(marker.SessionId);
             var batch = records.NewBatch();
             batch.Delete(marker.PartitionKey, marker.RowKey, Azure.ETag.All);

@@ -94,7 +94,7 @@ public sealed class DueIndexReconciler(
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var session = (await records.LoadAsync(clinic.Id, marker.PatientId, ct)).Session(marker.SessionId);
+            var session = (await records.LoadSessionAsync(clinic.Id, marker.PatientId, marker.SessionId, ct)).Session(marker.SessionId);
             if (session is null || !session.IsPending)
             {
                 // A marker outliving its reminder (cannot happen through the transactions that write both; repaired anyway).

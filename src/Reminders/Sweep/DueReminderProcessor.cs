@@ -30,7 +30,7 @@ public sealed class DueReminderProcessor(
     {
         var (due, clinic) = work;
         var now = time.GetUtcNow();
-        var record = await records.LoadAsync(due.ClinicId, due.PatientId, ct);
+        var record = await records.LoadSessionAsync(due.ClinicId, due.PatientId, due.SessionId, ct);
         var session = record.Session(due.SessionId);
 
         if (session is null || session.ReminderId != due.ReminderId || !session.IsPending)
@@ -165,7 +165,7 @@ public sealed class DueReminderProcessor(
         bool? wrote = null; // null: the session kept changing under us
         for (var attempt = 0; attempt < 5 && wrote is null; attempt++)
         {
-            if (attempt > 0) record = await records.LoadAsync(due.ClinicId, due.PatientId, ct);
+            if (attempt > 0) record = await records.LoadSessionAsync(due.ClinicId, due.PatientId, due.SessionId, ct);
             var session = record.Session(due.SessionId);
             var batch = records.NewBatch();
             if (session is null || !Apply(session, entry, result, at, batch))
