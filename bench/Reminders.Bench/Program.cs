@@ -20,6 +20,9 @@ using Reminders.Sweep;
 // Storage: REMINDERS_BENCH_STORAGE (bench/run.sh starts Azurite and sets it). The baseline of the previous release's
 // sequential sweep comes in BASELINE_RATE and BASELINE_REQUESTS (bench/run.sh measures it at that commit, same Azurite).
 var quick = args.Contains("--quick");
+// --only sweep|size|registration|import|memory: one scenario (and the ceilings), for working on it.
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+bool Run(string scenario) => only is null || only == scenario;
 var storage = Environment.GetEnvironmentVariable("REMINDERS_BENCH_STORAGE")
               ?? throw new InvalidOperationException("Set REMINDERS_BENCH_STORAGE (bench/run.sh does).");
 var report = new StringBuilder();
@@ -43,6 +46,7 @@ Line("");
 // ---- Sweep throughput: N = 10,000 stored, D = 5,000 due ----
 var sweepN = quick ? 2_000 : 10_000;
 var sweepD = quick ? 1_000 : 5_000;
+if (Run("sweep")) {
 var noOp = await SweepBench.RunAsync(storage, sweepN, sweepD, outbox: false);
 var outbox = await SweepBench.RunAsync(storage, sweepN, sweepD, outbox: true);
 var parallelism = new RemindersOptions().SendParallelism;
@@ -57,9 +61,10 @@ foreach (var (name, run) in new[] { ("no-op", noOp), ("outbox", outbox) })
 Line($"Previous release (commit c385393), same Azurite, same N and D, no-op sender: {(double.IsNaN(baselineRate) ? "not measured" : F(baselineRate, "N1") + " reminders/s")}, {baselineRequests} requests per reminder.");
 Line($"Requests per reminder in the timed sweep, by kind: {noOp.Kinds}");
 Line("");
+}
 
 // ---- Independence from stored size ----
-if (!quick)
+if (!quick && Run("size"))
 {
     var small = await SweepBench.RunAsync(storage, 10_000, 1_000, outbox: false);
     var large = await SweepBench.RunAsync(storage, 100_000, 1_000, outbox: false);
@@ -72,6 +77,7 @@ if (!quick)
 }
 
 // ---- Registration under load, batch import, memory: the Server as its own process ----
+if (Run("registration")) {
 var registration = await ServerBench.RegistrationAsync(storage, quick);
 const double writesPerRegistration = 2; // due row, then patient + session + marker in one transaction (and one read)
 Line("## Registration under load (POST /api/sessions, open-loop fixed rate, the Server on loopback)");
@@ -82,15 +88,47 @@ foreach (var r in registration.Runs)
 var highest = registration.Runs.Where(r => r.P99 < 100 && r.Errors == 0 && r.Refused == 0).Select(r => r.Rate).DefaultIfEmpty(0).Max();
 Line($"Highest rate held with p99 < 100 ms and no error: {highest}/s = {F(highest / (ceiling.Upserts32 / writesPerRegistration), "P0")} of (ceiling upserts/s at 32 ÷ {writesPerRegistration} writes per registration).");
 Line("");
+}
 
-var import = await ServerBench.ImportAsync(storage, quick ? 10_000 : 100_000);
+if (Run("import")) {
+var import = await ServerBench.ImportAsync(storage, quick ? 10_000 : 100_000, clinicCount: 20);
+var oneClinic = await ServerBench.ImportAsync(storage, 10_000, clinicCount: 1);
 Line("## Batch import (POST /api/sessions/batch, 500 per call, 4 calls in flight)");
-Line($"{import.Sessions:N0} sessions in {F(import.Seconds, "N1")} s: {F(import.PerSecond)} sessions/s = {F(import.PerSecond / (ceiling.BatchEntities8 / 4), "P0")} of (batch entities/s ÷ 4 rows per session), {import.Failed} failed.");
+Line("| sessions | clinics | seconds | sessions/s | ÷ (batch entities/s ÷ 4 rows per session) | failed |");
+Line("|---:|---:|---:|---:|---:|---:|");
+foreach (var (run, clinicsUsed) in new[] { (import, 20), (oneClinic, 1) })
+    Line($"| {run.Sessions:N0} | {clinicsUsed} | {F(run.Seconds, "N1")} | {F(run.PerSecond)} | {F(run.PerSecond / (ceiling.BatchEntities8 / 4), "P0")} | {run.Failed} |");
 Line("");
+}
 
+if (only == "import-inproc")
+{
+    // Where a batch import's time goes: the same batches, in process, every storage request metered.
+    var prefix = "BenchImpIn" + Guid.NewGuid().ToString("N")[..6];
+    var meter = new RequestMeter(prefix);
+    await using var sp = SweepBench.Services(storage, prefix, meter, Path.GetTempPath());
+    var clinics = Seeder.Clinics(1);
+    await sp.GetRequiredService<ClinicDirectory>().SaveAsync(clinics[0], CancellationToken.None);
+    var batch = sp.GetRequiredService<Reminders.Sessions.SessionBatchRegistration>();
+    var today = DateOnly.FromDateTime(DateTime.UtcNow);
+    var watch = Stopwatch.StartNew();
+    for (var call = 0; call < 10; call++)
+    {
+        var items = Enumerable.Range(call * 500, 500).Select(i => (Reminders.Sessions.ValidSession?)new Reminders.Sessions.ValidSession(
+            $"imp{i:0000000}", $"imp{i}@example.com", "Alex", today.AddDays(-(i % 70)), today.AddDays(-(i % 70)).ToString("yyyy-MM-dd"), null)).ToList();
+        var t = Stopwatch.StartNew();
+        await batch.RegisterAsync(clinics[0], items, CancellationToken.None);
+        Console.WriteLine($"call {call}: {t.Elapsed.TotalSeconds:F2} s");
+    }
+    Console.WriteLine($"5000 in {watch.Elapsed.TotalSeconds:F1} s");
+    foreach (var (kind, count, ms) in meter.Snapshot()) Console.WriteLine($"  {kind,-22} {count,7}  {ms / 1000,8:F2} s  {ms / count,8:F2} ms");
+}
+
+if (Run("memory")) {
 var memory = await ServerBench.MemoryAsync(storage, quick ? 2_000 : 20_000);
 Line($"## Memory (the Server through one sweep of {memory.Due:N0} due reminders, outbox sender)");
 Line($"Sent {memory.Sent:N0} in {F(memory.Seconds, "N1")} s; resident memory before {F(memory.Before, "N0")} MB, peak {F(memory.Peak, "N0")} MB.");
+}
 
 var file = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (file is not null) await File.WriteAllTextAsync(file, report.ToString());

@@ -90,27 +90,32 @@ internal static class ServerBench
         return new Registration(runs.OrderBy(r => r.Rate).ThenByDescending(r => r.Sent).ToList());
     }
 
-    public static async Task<Import> ImportAsync(string storage, int sessions)
+    /// <summary>
+    /// A group back-filling its clinics: <paramref name="sessions"/> new patients spread over <paramref name="clinicCount"/>
+    /// clinics (each call holds 500 of one clinic, with that clinic's key), 4 calls in flight.
+    /// </summary>
+    public static async Task<Import> ImportAsync(string storage, int sessions, int clinicCount)
     {
         var prefix = "BenchImp" + Guid.NewGuid().ToString("N")[..8];
         await using var server = await ServerProcess.StartAsync(Settings(storage, prefix));
         using var client = Client(server.Address);
-        client.Timeout = TimeSpan.FromMinutes(2);
-        var key = await CreateClinicAsync(client, "imp");
+        client.Timeout = TimeSpan.FromMinutes(5);
+        var keys = new List<string>();
+        for (var c = 0; c < clinicCount; c++) keys.Add(await CreateClinicAsync(client, $"imp{c:000}"));
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var bodies = Enumerable.Range(0, sessions / 500).Select(call =>
+        var calls = Enumerable.Range(0, sessions / 500).Select(call =>
         {
             var items = Enumerable.Range(call * 500, 500).Select(i =>
                 $$"""{"patientId":"imp{{i:0000000}}","email":"imp{{i:0000000}}@example.com","firstName":"Alex","injectionDate":"{{today.AddDays(-(i % 70)):yyyy-MM-dd}}"}""");
-            return "{\"sessions\":[" + string.Join(",", items) + "]}";
+            return (Key: keys[call % clinicCount], Body: "{\"sessions\":[" + string.Join(",", items) + "]}");
         }).ToList();
-        Console.WriteLine($"Importing {sessions:N0} sessions in {bodies.Count} calls...");
+        Console.WriteLine($"Importing {sessions:N0} sessions into {clinicCount} clinics in {calls.Count} calls...");
         var failed = 0;
         var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (body, ct) =>
+        await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (call, ct) =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions/batch") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Api-Key", key);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions/batch") { Content = new StringContent(call.Body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Api-Key", call.Key);
             using var response = await client.SendAsync(request, ct);
             if (!response.IsSuccessStatusCode) { Interlocked.Add(ref failed, 500); return; }
             var result = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
