@@ -19,7 +19,9 @@ free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.
 blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
 work=$(mktemp -d "${TMPDIR:-/tmp}/reminders-bench.XXXXXX")
 azurite_pid=""
+proxy_pid=""
 cleanup() {
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
   [ -n "$azurite_pid" ] && kill "$azurite_pid" 2>/dev/null && wait "$azurite_pid" 2>/dev/null || true
   git worktree remove --force "$work/baseline" 2>/dev/null || true
   rm -rf "$work"
@@ -39,6 +41,12 @@ done
 key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export REMINDERS_BENCH_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
 
+# The same Azurite behind a proxy that holds each response 10 ms: a cloud round trip, for the latency-bound comparison.
+slow_port=$(free_port)
+node bench/latency-proxy.js "$slow_port" "$table_port" 10 > "$work/proxy.log" 2>&1 &
+proxy_pid=$!
+export REMINDERS_BENCH_STORAGE_SLOW="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$slow_port/devstoreaccount1;"
+
 # The previous release's sequential sweep, at its own commit, on this same Azurite: the baseline for "× faster".
 n=10000; d=5000
 [ "$quick" = "--quick" ] && n=2000 && d=1000
@@ -50,6 +58,12 @@ if git cat-file -e "$baseline_commit^{commit}" 2>/dev/null; then
   # | N | D | seed s | sweep s | sent | due rows read | storage requests | ...
   export BASELINE_RATE=$(awk -F'|' '{gsub(/[ ,]/,"",$5); gsub(/[ ,]/,"",$6); printf "%.2f", $6/$5}' <<< "$row")
   export BASELINE_REQUESTS=$(awk -F'|' '{gsub(/[ ,]/,"",$6); gsub(/[ ,]/,"",$8); printf "%.2f", $8/$6}' <<< "$row")
+  sn=2000; sd=500
+  [ "$quick" = "--quick" ] && sn=1000 && sd=200
+  echo "Baseline at a 10 ms round trip: N=$sn D=$sd..."
+  (cd "$work/baseline" && REMINDERS_BENCH_STORAGE="$REMINDERS_BENCH_STORAGE_SLOW" dotnet run -c Release --no-build --project bench/Reminders.Bench -- --patients "$sn" --due "$sd" --no-outbox) | tee "$work/baseline-slow.txt"
+  row=$(grep -E '^\| [0-9]' "$work/baseline-slow.txt" | tail -1)
+  export BASELINE_SLOW_RATE=$(awk -F'|' '{gsub(/[ ,]/,"",$5); gsub(/[ ,]/,"",$6); printf "%.2f", $6/$5}' <<< "$row")
 fi
 
 export BENCH_REPORT="$work/report.md"

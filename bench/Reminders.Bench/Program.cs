@@ -46,13 +46,13 @@ Line("");
 // ---- Sweep throughput: N = 10,000 stored, D = 5,000 due ----
 var sweepN = quick ? 2_000 : 10_000;
 var sweepD = quick ? 1_000 : 5_000;
+var parallelism = new RemindersOptions().SendParallelism;
+var baselineRequests = Environment.GetEnvironmentVariable("BASELINE_REQUESTS") ?? "?";
 if (Run("sweep")) {
 var noOp = await SweepBench.RunAsync(storage, sweepN, sweepD, outbox: false);
 var outbox = await SweepBench.RunAsync(storage, sweepN, sweepD, outbox: true);
-var parallelism = new RemindersOptions().SendParallelism;
 var bound = ceiling.UpsertsAt(parallelism) / noOp.RequestsPerReminder;
 var baselineRate = double.TryParse(Environment.GetEnvironmentVariable("BASELINE_RATE"), CultureInfo.InvariantCulture, out var b) ? b : double.NaN;
-var baselineRequests = Environment.GetEnvironmentVariable("BASELINE_REQUESTS") ?? "?";
 Line($"## Sweep throughput (N = {sweepN:N0} stored, D = {sweepD:N0} due, {parallelism} in flight)");
 Line("| sender | sent | reminders/s | storage requests per reminder | ms per request (Azurite) | ÷ ceiling upserts/s at 8 ÷ requests per reminder | × previous release's sequential sweep |");
 Line("|---|---:|---:|---:|---:|---:|---:|");
@@ -61,6 +61,23 @@ foreach (var (name, run) in new[] { ("no-op", noOp), ("outbox", outbox) })
 Line($"Previous release (commit c385393), same Azurite, same N and D, no-op sender: {(double.IsNaN(baselineRate) ? "not measured" : F(baselineRate, "N1") + " reminders/s")}, {baselineRequests} requests per reminder.");
 Line($"Requests per reminder in the timed sweep, by kind: {noOp.Kinds}");
 Line("");
+}
+
+// ---- The same sweep at a cloud round trip: every storage response held 10 ms by bench/latency-proxy.js ----
+var slow = Environment.GetEnvironmentVariable("REMINDERS_BENCH_STORAGE_SLOW");
+if (slow is not null && Run("latency"))
+{
+    var (n, d) = quick ? (1_000, 200) : (2_000, 500);
+    var sequential = await SweepBench.RunAsync(slow, n, d, outbox: false, parallelism: 1);
+    var parallel = await SweepBench.RunAsync(slow, n, d, outbox: false);
+    var baselineSlow = double.TryParse(Environment.GetEnvironmentVariable("BASELINE_SLOW_RATE"), CultureInfo.InvariantCulture, out var bs) ? bs : double.NaN;
+    Line($"## Sweep throughput at a 10 ms round trip (N = {n:N0}, D = {d:N0}, no-op sender, through bench/latency-proxy.js)");
+    Line("| sweep | reminders/s | storage requests per reminder | × previous release's sequential sweep |");
+    Line("|---|---:|---:|---:|");
+    Line($"| previous release (commit c385393), one at a time | {(double.IsNaN(baselineSlow) ? "-" : F(baselineSlow, "N1"))} | {baselineRequests} | 1.0× |");
+    foreach (var (name, run) in new[] { ("this release, SendParallelism = 1", sequential), ($"this release, SendParallelism = {parallelism}", parallel) })
+        Line($"| {name} | {F(run.RemindersPerSecond, "N1")} | {F(run.RequestsPerReminder, "N2")} | {(double.IsNaN(baselineSlow) ? "-" : F(run.RemindersPerSecond / baselineSlow, "N1") + "×")} |");
+    Line("");
 }
 
 // ---- Independence from stored size ----
@@ -80,7 +97,7 @@ if (!quick && Run("size"))
 if (Run("registration")) {
 var registration = await ServerBench.RegistrationAsync(storage, quick);
 const double writesPerRegistration = 2; // due row, then patient + session + marker in one transaction (and one read)
-Line("## Registration under load (POST /api/sessions, open-loop fixed rate, the Server on loopback)");
+Line("## Registration under load (POST /api/sessions from 50 clinics, open-loop fixed rate, the Server on loopback)");
 Line("| rate/s | seconds | sent | p50 ms | p99 ms | max ms | errors | refused (503) |");
 Line("|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var r in registration.Runs)

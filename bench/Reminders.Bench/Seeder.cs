@@ -76,6 +76,7 @@ internal sealed class Seeder(ReminderTables tables, ClinicDirectory clinics, int
                 {
                     PartitionKey = p.ClinicId, RowKey = PatientEntity.RowFor(p.PatientId), PatientId = p.PatientId,
                     Email = $"{p.PatientId}@example.com", FirstName = "Alex", CreatedAt = now, UpdatedAt = now,
+                    Sessions = SessionSummary.Write([SessionSummary.Of(session)]),
                 }));
             patientRows.Add((p.ClinicId, session));
             patientRows.Add((p.ClinicId, PendingMarker.For(session)));

@@ -58,10 +58,14 @@ internal static class ServerBench
         var prefix = "BenchReg" + Guid.NewGuid().ToString("N")[..8];
         await using var server = await ServerProcess.StartAsync(Settings(storage, prefix));
         using var client = Client(server.Address);
-        var key = await CreateClinicAsync(client, "reg");
+        // A group's clinic systems posting at once: 50 clinics, each its own key (and its own partition).
+        var keys = new List<string>();
+        for (var c = 0; c < 50; c++) keys.Add(await CreateClinicAsync(client, $"reg{c:00}"));
         var injection = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-10).ToString("yyyy-MM-dd");
+        var counter = 0;
         HttpRequestMessage Post(string id)
         {
+            var key = keys[Interlocked.Increment(ref counter) % keys.Count];
             var message = new HttpRequestMessage(HttpMethod.Post, "/api/sessions")
             {
                 Content = new StringContent($$"""{"patientId":"{{id}}","email":"{{id}}@example.com","firstName":"Alex","injectionDate":"{{injection}}"}""", Encoding.UTF8, "application/json"),

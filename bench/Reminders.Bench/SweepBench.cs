@@ -22,12 +22,12 @@ internal static class SweepBench
         public double RequestsPerReminder => (double)Requests / Math.Max(Sent, 1);
     }
 
-    public static async Task<Result> RunAsync(string storage, int patients, int due, bool outbox)
+    public static async Task<Result> RunAsync(string storage, int patients, int due, bool outbox, int? parallelism = null)
     {
         var prefix = "Bench" + Guid.NewGuid().ToString("N")[..10];
         var meter = new RequestMeter(prefix);
         var folder = Path.Combine(Path.GetTempPath(), "reminders-bench-outbox-" + prefix);
-        await using var services = Services(storage, prefix, meter, outbox ? folder : null);
+        await using var services = Services(storage, prefix, meter, outbox ? folder : null, parallelism);
         var tables = services.GetRequiredService<ReminderTables>();
         try
         {
@@ -63,7 +63,7 @@ internal static class SweepBench
     }
 
     /// <summary>Everything as the hosts wire it, plus: the no-op sender unless an outbox folder is given, a real clock, and a metered table client.</summary>
-    public static ServiceProvider Services(string storage, string prefix, RequestMeter meter, string? outbox)
+    public static ServiceProvider Services(string storage, string prefix, RequestMeter meter, string? outbox, int? parallelism = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -77,6 +77,7 @@ internal static class SweepBench
             ["Reminders:AddressHashKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Email:Provider"] = "Outbox",
             ["Email:OutboxPath"] = outbox ?? Path.Combine(Path.GetTempPath(), "reminders-bench-unused"),
+            ["Reminders:SendParallelism"] = (parallelism ?? new RemindersOptions().SendParallelism).ToString(CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));

@@ -60,6 +60,15 @@ public sealed class RemindersOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan MaxRequestWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// 0 (default): the daily reconcile checks every pending reminder's due row. N: only those due within N days (the
+    /// others are still read, a page at a time, but not checked one by one), which at millions of pending reminders cuts
+    /// the reconcile's point reads by the ratio of N to the lead time; a missing row is then recreated at the latest N
+    /// days before it is due. See docs/scale.md.
+    /// </summary>
+    [Range(0, 400)]
+    public int ReconcileHorizonDays { get; set; }
+
     /// <summary>Prefix of every table name; lets tests and several deployments share one account.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     public string TablePrefix { get; set; } = "Reminders";

@@ -17,6 +17,7 @@ namespace Reminders.Storage;
 /// <item>each pending session gets its pending marker and a due row in the sharded index (the old row goes); a claim it
 /// held becomes an attempt in flight in the ledger;</item>
 /// <item>each reminder id a session remembers as sent becomes an Accepted ledger entry (create-only);</item>
+/// <item>each patient row gets the summary of its sessions, so reads by key suffice from then on;</item>
 /// <item>accepted-but-unsettled ACS operations move from the Unsettled table into markers beside their session;</item>
 /// <item>unkeyed opt-out rows are re-keyed where the patient's address on file still matches.</item>
 /// </list>
@@ -61,10 +62,34 @@ public sealed class StorageMigration(
     {
         int sessions = 0, entries = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clinic.Id} and RowKey lt {"~"}");
+        // Rows come in key order: a patient row ("p|"), then its sessions ("p|s"). A patient row without the summary
+        // of its sessions gets it once all of them have been seen.
+        PatientEntity? patient = null;
+        var seen = new List<SessionSummary>();
+        async Task SummariseAsync()
+        {
+            if (patient is null || patient.Sessions is not null) return;
+            patient.Track(seen, "", null);
+            try
+            {
+                await tables.Patients.UpdateEntityAsync(patient, patient.ETag, TableUpdateMode.Replace, ct);
+            }
+            catch (Azure.RequestFailedException e) when (e.IsConflict() || e.IsNotFound())
+            {
+                // Rewritten meanwhile by new code, which writes the summary itself.
+            }
+        }
         await foreach (var row in tables.Patients.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
-            if (row.RowKey.EndsWith('|')) continue; // a patient row
+            if (row.RowKey.EndsWith('|'))
+            {
+                await SummariseAsync();
+                patient = EntityMapper.To<PatientEntity>(row);
+                seen = [];
+                continue;
+            }
             var session = EntityMapper.To<SessionEntity>(row);
+            if (patient is not null && session.PatientId == patient.PatientId) seen.Add(SessionSummary.Of(session));
             foreach (var id in (session.SentReminderIds ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (!Guid.TryParse(id, out var reminderId)) continue;
@@ -88,6 +113,7 @@ public sealed class StorageMigration(
                 await tables.Due.TryDeleteAsync(legacyPartition, DueEntity.RowFor(clinic.Id, session.PatientId, session.SessionId), Azure.ETag.All, ct);
             sessions++;
         }
+        await SummariseAsync();
         return (sessions, entries);
     }
 

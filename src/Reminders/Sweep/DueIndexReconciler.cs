@@ -36,6 +36,9 @@ public sealed class DueIndexReconciler(
         var after = fresh ? null : state.GetString("After");
 
         var deadline = now + options.Value.ReconcileTimeBudget;
+        var horizon = options.Value.ReconcileHorizonDays > 0
+            ? DateOnly.FromDateTime(now.UtcDateTime).AddDays(options.Value.ReconcileHorizonDays).ToString("yyyy-MM-dd")
+            : null;
         int checkedCount = fresh ? 0 : state.GetInt32("Checked") ?? 0, recreated = fresh ? 0 : state.GetInt32("Recreated") ?? 0,
             removed = fresh ? 0 : state.GetInt32("MarkersRemoved") ?? 0;
         foreach (var clinicId in clinics.Keys.Order(StringComparer.Ordinal).SkipWhile(id => nextClinic is not null && string.CompareOrdinal(id, nextClinic) < 0))
@@ -44,6 +47,7 @@ public sealed class DueIndexReconciler(
             var batch = new List<PendingMarker>(InFlight);
             await foreach (var marker in records.RowsWithPrefixAsync<PendingMarker>(clinicId, PendingMarker.Prefix, resumeAfter, ct))
             {
+                if (horizon is not null && marker.DuePartition.Length >= 10 && string.CompareOrdinal(marker.DuePartition[..10], horizon) > 0) continue;
                 batch.Add(marker);
                 if (batch.Count < InFlight) continue;
                 await CheckAsync(batch);
