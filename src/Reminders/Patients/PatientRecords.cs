@@ -41,6 +41,22 @@ public sealed class PatientRecords(ReminderTables tables)
     }
 
     /// <summary>
+    /// As <see cref="LoadSessionAsync"/>, for a registration: the patient row first, and the session only if the
+    /// patient's summary lists it. A new patient or a new session (a back-fill, a new injection) costs one read.
+    /// </summary>
+    public async Task<PatientRecord> LoadForRegistrationAsync(string clinicId, string patientId, string sessionId, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var patient = await tables.Patients.GetEntityIfExistsAsync<PatientEntity>(clinicId, PatientEntity.RowFor(patientId), cancellationToken: ct);
+        if (!patient.HasValue) return new PatientRecord(clinicId, patientId, null, [], AllSessions: true);
+        if (patient.Value!.Sessions is null) return await LoadAsync(clinicId, patientId, ct);
+        var record = new PatientRecord(clinicId, patientId, patient.Value, [], AllSessions: false);
+        if (record.Summaries.All(s => s.SessionId != sessionId)) return record;
+        var session = await tables.Patients.GetEntityIfExistsAsync<SessionEntity>(clinicId, SessionEntity.RowFor(patientId, sessionId), cancellationToken: ct);
+        return record with { Sessions = session.HasValue ? [session.Value!] : [] };
+    }
+
+    /// <summary>
     /// A clinic's sessions whose reminder date falls in [from, to], at most <paramref name="pageSize"/> of them from
     /// <paramref name="position"/> on (one partition, filtered by the service), and where the next page starts.
     /// </summary>

@@ -14,18 +14,21 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
     {
         for (var attempt = 0; ; attempt++)
         {
-            var outcome = await TryRegisterAsync(clinic, input, ct);
+            var outcome = await TryRegisterAsync(clinic, input, thorough: attempt > 0, ct);
             if (outcome is not null) return outcome;
             if (attempt == 4) throw new ConcurrencyException("The session kept changing while it was being saved; try again.");
         }
     }
 
-    private async Task<Outcome?> TryRegisterAsync(Clinic clinic, ValidSession input, CancellationToken ct)
+    /// <param name="thorough">After a lost race: read the session whatever the summary says (rows written before summaries).</param>
+    private async Task<Outcome?> TryRegisterAsync(Clinic clinic, ValidSession input, bool thorough, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var today = clinic.Today(time);
-        // Two reads by key: the patient row (with a summary of every session) and this session.
-        var record = await records.LoadSessionAsync(clinic.Id, input.PatientId, input.SessionId, ct);
+        // Reads by key: the patient row (with a summary of every session), and this session if the summary lists it.
+        var record = thorough
+            ? await records.LoadSessionAsync(clinic.Id, input.PatientId, input.SessionId, ct)
+            : await records.LoadForRegistrationAsync(clinic.Id, input.PatientId, input.SessionId, ct);
         var existing = record.Session(input.SessionId);
         if (existing is null && record.SessionCount >= PatientRecords.MaxSessionsPerPatient)
             throw new SessionLimitException($"This patient already has {PatientRecords.MaxSessionsPerPatient} sessions, the most one patient may have.");
