@@ -49,9 +49,11 @@ public sealed class DispatchQueueListener(
             {
                 return;
             }
-            catch (RequestFailedException e)
+            catch (Exception e)
             {
-                logger.LogWarning(e, "The dispatch queue could not be read (storage answered {Status}); trying again shortly", e.Status);
+                // Storage unreachable surfaces as an AggregateException after the SDK's retries, not only as
+                // RequestFailedException; either way the consumer waits and tries again instead of ending the host.
+                logger.LogWarning(e, "The dispatch queue could not be read; trying again shortly");
                 await Task.Delay(LongestIdlePoll, stoppingToken);
             }
         }
@@ -77,7 +79,7 @@ public sealed class DispatchQueueListener(
             {
                 await queue.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: RetryFailedAfter, cancellationToken: CancellationToken.None);
             }
-            catch (RequestFailedException)
+            catch (Exception)
             {
                 // It becomes visible again when its hiding time ends.
             }
