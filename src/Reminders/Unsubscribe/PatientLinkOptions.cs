@@ -8,7 +8,8 @@ public sealed class PatientLinkOptions
 
     /// <summary>
     /// Key (at least 32 characters) from which unsubscribe tokens and API continuation tokens are sealed. Required
-    /// outside Development; generated at start-up in Development. Rotating it ends the links in emails already sent.
+    /// outside Development; in Development a fixed, public development value is used. Rotating it ends the links in
+    /// emails already sent.
     /// </summary>
     public string LinkSigningKey { get; set; } = "";
 
@@ -20,6 +21,7 @@ public sealed class PatientLinkOptions
     public string AddressHashKey { get; set; } = "";
 
     public const string DevelopmentBaseUrl = "http://127.0.0.1:7071";
+    public const string DevelopmentLinkSigningKey = "development-only-link-signing-key-not-secret";
     public const string DevelopmentAddressHashKey = "development-only-address-hash-key-not-secret";
     public const int MinKeyLength = 32;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace Reminders.Unsubscribe;
@@ -13,8 +12,9 @@ internal sealed class PatientLinkOptionsSetup(bool isDevelopment, string? listen
     {
         if (!isDevelopment) return;
         if (string.IsNullOrWhiteSpace(options.PublicBaseUrl)) options.PublicBaseUrl = ListeningOrigin() ?? PatientLinkOptions.DevelopmentBaseUrl;
-        // A fresh key per start: links from earlier runs stop working, which is fine on a developer's machine.
-        if (string.IsNullOrWhiteSpace(options.LinkSigningKey)) options.LinkSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // Fixed, not random: the unsubscribe links in emails sent before a restart (the Functions host run locally
+        // without keys set, say) must keep working, and continuation tokens must survive a restart too.
+        if (string.IsNullOrWhiteSpace(options.LinkSigningKey)) options.LinkSigningKey = PatientLinkOptions.DevelopmentLinkSigningKey;
         // Fixed, not random: opt-outs made on a developer's machine must still match after a restart.
         if (string.IsNullOrWhiteSpace(options.AddressHashKey)) options.AddressHashKey = PatientLinkOptions.DevelopmentAddressHashKey;
     }
@@ -38,6 +38,8 @@ internal sealed class PatientLinkOptionsSetup(bool isDevelopment, string? listen
             failures.Add("Reminders:PublicBaseUrl must use https outside Development.");
         if (options.LinkSigningKey.Length < PatientLinkOptions.MinKeyLength)
             failures.Add($"Reminders:LinkSigningKey must be at least {PatientLinkOptions.MinKeyLength} characters (required outside Development).");
+        else if (!isDevelopment && options.LinkSigningKey == PatientLinkOptions.DevelopmentLinkSigningKey)
+            failures.Add("Reminders:LinkSigningKey is the public development value: set a secret of your own outside Development.");
         if (options.AddressHashKey.Length < PatientLinkOptions.MinKeyLength)
             failures.Add($"Reminders:AddressHashKey must be at least {PatientLinkOptions.MinKeyLength} characters (required outside Development; never rotate it).");
         else if (!isDevelopment && options.AddressHashKey == PatientLinkOptions.DevelopmentAddressHashKey)

@@ -119,8 +119,21 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
 
         // Resolving the options runs every validator, as start-up does.
         Assert.Equal("Outbox", host.Services.GetRequiredService<IOptions<Reminders.Email.EmailOptions>>().Value.Provider);
-        Assert.Equal("http://localhost:7071", host.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value.PublicBaseUrl);
+        var links = host.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value;
+        Assert.Equal("http://127.0.0.1:7071", links.PublicBaseUrl);   // the address the README and the walkthrough use
+        // Without keys in the environment, links still survive a restart of the local host.
+        Assert.Equal(Reminders.Unsubscribe.PatientLinkOptions.DevelopmentLinkSigningKey, links.LinkSigningKey);
         Assert.NotNull(host.Services.GetRequiredService<IOptions<Reminders.Configuration.RemindersOptions>>().Value);
+    }
+
+    /// <summary>local.settings.json is tracked by git: keys come from the environment (scripts/local-keys), never from it.</summary>
+    [Fact]
+    public void The_tracked_local_settings_hold_no_secret()
+    {
+        var names = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "local.settings.json")))!["Values"]!.AsObject().Select(kv => kv.Key);
+        var secrets = names.Where(n => n.EndsWith("Key", StringComparison.OrdinalIgnoreCase) || n.Contains("Password", StringComparison.OrdinalIgnoreCase) ||
+                                       n.Contains("Secret", StringComparison.OrdinalIgnoreCase) || n.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(secrets);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class SettingsTests(Azurite azurite)
     }
 
     [Fact]
-    public async Task In_Development_links_point_at_the_listening_url_and_a_signing_key_is_generated()
+    public async Task In_Development_links_point_at_the_listening_url_and_the_signing_key_survives_a_restart()
     {
         using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -74,8 +74,23 @@ public sealed class SettingsTests(Azurite azurite)
         var links = app.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value;
 
         Assert.Equal($"http://127.0.0.1:{port}", links.PublicBaseUrl);
-        Assert.True(links.LinkSigningKey.Length >= 32);
+        // The same key at every start, so links in emails sent before a restart keep working.
+        Assert.Equal(Reminders.Unsubscribe.PatientLinkOptions.DevelopmentLinkSigningKey, links.LinkSigningKey);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public void Outside_Development_the_public_development_keys_are_refused()
+    {
+        var configuration = new TestSettings(azurite.ConnectionString).ToConfiguration();
+        configuration["Reminders:LinkSigningKey"] = Reminders.Unsubscribe.PatientLinkOptions.DevelopmentLinkSigningKey;
+        configuration["Reminders:AddressHashKey"] = Reminders.Unsubscribe.PatientLinkOptions.DevelopmentAddressHashKey;
+        var app = ReminderServer.Create(configuration.Select(kv => $"--{kv.Key}={kv.Value}").Append("--urls=http://127.0.0.1:0").ToArray());
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<Reminders.Unsubscribe.PatientLinkOptions>>().Value);
+
+        Assert.Contains("Reminders:LinkSigningKey is the public development value", error.Message);
+        Assert.Contains("Reminders:AddressHashKey is the public development value", error.Message);
     }
 
     [Fact]
