@@ -35,7 +35,7 @@ param sendingEnabled bool = true
 
 @minValue(1)
 @maxValue(1000)
-@description('Flex Consumption scale-out ceiling. Sending is paced by the ACS quota, not by instances, so a few suffice.')
+@description('Flex Consumption scale-out ceiling. Sending is paced by the ACS quota, not by instances; 40 is accepted in every Flex region.')
 param maximumInstanceCount int = 40
 
 // Generated once by azd (metadata below) and kept in .azure/<env>/config.json, so every later `azd up` passes the
