@@ -87,7 +87,8 @@ resource send 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: senderRole.id
+    // The canonical subscription-level id of the role (a role definition is not a resource of the group).
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', senderRole.name)
   }
 }
 
