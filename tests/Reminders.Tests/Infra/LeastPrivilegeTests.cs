@@ -114,7 +114,8 @@ public sealed partial class LeastPrivilegeTests
             return builtIn.Value.ToLowerInvariant();
         var custom = Template.Single("Microsoft.Authorization/roleDefinitions");
         var customName = custom.Name.Trim('[', ']');
-        Assert.True(definition.Contains($"resourceId('Microsoft.Authorization/roleDefinitions', {customName})", StringComparison.Ordinal),
+        // resourceId(...) or subscriptionResourceId(...) of the role the template defines.
+        Assert.True(definition.Contains($"esourceId('Microsoft.Authorization/roleDefinitions', {customName})", StringComparison.Ordinal),
             $"Role assignment {assignment.Name} names neither a built-in role nor the template's custom role: {definition}");
         return CustomEmailSender;
     }
