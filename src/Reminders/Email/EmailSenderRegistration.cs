@@ -24,9 +24,12 @@ public static class EmailSenderRegistration
             case "Acs":
                 services.AddOptions<AcsEmailOptions>().Bind(configuration.GetSection(AcsEmailOptions.Section)).ValidateOnStart();
                 services.AddSingleton<IValidateOptions<AcsEmailOptions>, AcsEmailOptionsValidator>();
-                services.TryAddSingleton<IEmailSender>(sp => new AcsEmailSender(
-                    sp.GetRequiredService<IOptions<AcsEmailOptions>>(), sp.GetRequiredService<IOptions<EmailOptions>>(),
-                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AcsEmailSender>>()));
+                services.TryAddSingleton<IEmailSender>(sp =>
+                {
+                    var acs = sp.GetRequiredService<IOptions<AcsEmailOptions>>();
+                    return new AcsEmailSender(acs, sp.GetRequiredService<IOptions<EmailOptions>>(),
+                        sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AcsEmailSender>>(), AcsCredential.For(acs.Value));
+                });
                 break;
             default:
                 // Outbox, or an unknown name that EmailOptions validation then reports at start-up.

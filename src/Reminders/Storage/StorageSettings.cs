@@ -1,67 +1,52 @@
+using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
+using Reminders.Identity;
 
 namespace Reminders.Storage;
 
 /// <summary>
-/// Reads the storage account from <c>AzureWebJobsStorage</c>, the setting the Functions host itself uses:
-/// a connection string, or <c>AzureWebJobsStorage__tableServiceUri</c> for identity-based access.
+/// The service's storage clients, built from the settings the Functions host itself uses (<see cref="StorageEndpoints"/>):
+/// a connection string, or identity-based access with the credential named by <c>AzureWebJobsStorage__credential</c>
+/// and <c>__clientId</c> (<see cref="ConnectionCredential"/>), so app and host use one identity.
 /// </summary>
 public static class StorageSettings
 {
-    public const string Name = "AzureWebJobsStorage";
+    public const string Name = StorageEndpoints.Name;
 
     public static TableServiceClient CreateTableServiceClient(IConfiguration configuration)
     {
-        var connectionString = configuration[Name];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        var endpoints = StorageEndpoints.From(configuration);
+        if (endpoints.UsesIdentity) return new TableServiceClient(endpoints.TableServiceUri!, Credential(configuration), ClientOptions());
+        try
         {
-            try
-            {
-                return new TableServiceClient(connectionString, ClientOptions());
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-            {
-                throw new InvalidOperationException($"Setting '{Name}' is not a valid storage connection string: {e.Message}", e);
-            }
+            return new TableServiceClient(endpoints.ConnectionString, ClientOptions());
         }
-
-        var serviceUri = configuration[$"{Name}:tableServiceUri"];
-        if (!string.IsNullOrWhiteSpace(serviceUri))
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
-            if (!Uri.TryCreate(serviceUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-                throw new InvalidOperationException($"Setting '{Name}__tableServiceUri' must be an absolute https URL, got '{serviceUri}'.");
-            return new TableServiceClient(uri, new DefaultAzureCredential(), ClientOptions());
+            throw new InvalidOperationException($"Setting '{Name}' is not a valid storage connection string: {e.Message}", e);
         }
-
-        throw new InvalidOperationException(
-            $"Setting '{Name}' is missing: set a storage connection string (UseDevelopmentStorage=true for Azurite) or '{Name}__tableServiceUri'.");
     }
 
-    /// <summary>The same account's queues: the connection string, or <c>AzureWebJobsStorage__queueServiceUri</c> with identity.</summary>
-    public static Azure.Storage.Queues.QueueServiceClient CreateQueueServiceClient(IConfiguration configuration)
+    /// <summary>The same account's queues (the dispatch queue).</summary>
+    public static QueueServiceClient CreateQueueServiceClient(IConfiguration configuration)
     {
         // Base64, the encoding the Functions queue trigger reads by default (host.json says so too).
-        var options = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
-        var connectionString = configuration[Name];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var endpoints = StorageEndpoints.From(configuration);
+        if (endpoints.UsesIdentity) return new QueueServiceClient(endpoints.QueueServiceUri!, Credential(configuration), options);
+        try
         {
-            try
-            {
-                return new Azure.Storage.Queues.QueueServiceClient(connectionString, options);
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-            {
-                throw new InvalidOperationException($"Setting '{Name}' is not a valid storage connection string: {e.Message}", e);
-            }
+            return new QueueServiceClient(endpoints.ConnectionString, options);
         }
-        var serviceUri = configuration[$"{Name}:queueServiceUri"];
-        if (!string.IsNullOrWhiteSpace(serviceUri) && Uri.TryCreate(serviceUri, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
-            return new Azure.Storage.Queues.QueueServiceClient(uri, new DefaultAzureCredential(), options);
-        throw new InvalidOperationException(
-            $"Setting '{Name}__queueServiceUri' must be an absolute https URL when '{Name}' holds no connection string (the dispatch queue needs it).");
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"Setting '{Name}' is not a valid storage connection string: {e.Message}", e);
+        }
     }
+
+    private static TokenCredential Credential(IConfiguration configuration) => ConnectionCredential.FromSection(configuration.GetSection(Name));
 
     private static TableClientOptions ClientOptions()
     {

@@ -12,8 +12,17 @@ public sealed class AcsEmailOptions
     /// <summary><c>endpoint=https://name.communication.azure.com/;accesskey=BASE64</c>: requests are signed with the access key.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary><c>https://name.communication.azure.com</c> alone: requests carry a Microsoft Entra ID token (DefaultAzureCredential).</summary>
+    /// <summary>
+    /// <c>https://name.communication.azure.com</c> alone: requests carry a Microsoft Entra ID token, from the identity
+    /// that <see cref="Credential"/> and <see cref="ClientId"/> name (default: DefaultAzureCredential).
+    /// </summary>
     public string? Endpoint { get; set; }
+
+    /// <summary>Entra ID mode: <c>managedidentity</c> to use a managed identity only (as <c>AzureWebJobsStorage__credential</c>).</summary>
+    public string? Credential { get; set; }
+
+    /// <summary>Entra ID mode: the client id of the user-assigned managed identity allowed to send through the resource.</summary>
+    public string? ClientId { get; set; }
 
     /// <summary>Sends per sliding minute; the sender waits for a free slot rather than running into 429s.</summary>
     public int MaxPerMinute { get; set; } = 30;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Reminders.Identity;
 
 namespace Reminders.Email.Acs;
 
@@ -23,6 +24,12 @@ public sealed class AcsEmailOptionsValidator : IValidateOptions<AcsEmailOptions>
             yield return $"{Prefix}ConnectionString {error}";
         else if (hasEndpoint && !AcsEndpoint.TryParse(o.Endpoint, out _, out var error2))
             yield return $"{Prefix}Endpoint {error2}";
+        if (hasConnectionString && (!string.IsNullOrWhiteSpace(o.Credential) || !string.IsNullOrWhiteSpace(o.ClientId)))
+            yield return $"{Prefix}Credential and {Prefix}ClientId apply to {Prefix}Endpoint (Microsoft Entra ID) only; a connection string signs with its access key.";
+        if (!string.IsNullOrWhiteSpace(o.Credential) && !string.Equals(o.Credential.Trim(), ConnectionCredential.ManagedIdentity, StringComparison.OrdinalIgnoreCase))
+            yield return $"{Prefix}Credential must be '{ConnectionCredential.ManagedIdentity}' or empty.";
+        if (!string.IsNullOrWhiteSpace(o.ClientId) && !Guid.TryParse(o.ClientId, out _))
+            yield return $"{Prefix}ClientId must be the client id (a GUID) of a managed identity.";
 
         if (o.MaxPerMinute < 1) yield return $"{Prefix}MaxPerMinute must be at least 1.";
         if (o.MaxPerHour < o.MaxPerMinute) yield return $"{Prefix}MaxPerHour must be at least {Prefix}MaxPerMinute.";

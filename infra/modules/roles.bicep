@@ -1,0 +1,15 @@
+// Built-in role definition ids used here: each the least a caller needs, assigned on one resource only.
+@export()
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+
+@export()
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+
+@export()
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+
+@export()
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+@export()
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
