@@ -28,6 +28,7 @@ public static class OpenApiSetup
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             options.CreateSchemaReferenceId = SchemaNames.For;
             options.AddSchemaTransformer<RequestSchemaRules>();
+            options.AddSchemaTransformer<ReminderStatusValues>();
             options.AddDocumentTransformer<DocumentOverview>();
             options.AddDocumentTransformer<DocumentRouteDescription>();
             options.AddDocumentTransformer<OverloadResponses>();

@@ -83,6 +83,17 @@ public sealed class OpenApiDocumentTests(Azurite azurite)
         }
     }
 
+    [Fact]
+    public void The_committed_document_reads_as_OpenAPI_3_1_without_errors_or_warnings()
+    {
+        var (document, diagnostic) = Microsoft.OpenApi.OpenApiDocument.Parse(File.ReadAllText(OpenApiContract.CommittedPath), "json");
+
+        Assert.Equal(Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1, diagnostic!.SpecificationVersion);
+        Assert.Empty(diagnostic.Errors.Select(e => e.ToString()));
+        Assert.Empty(diagnostic.Warnings.Select(e => e.ToString()));
+        Assert.Empty(Microsoft.OpenApi.OpenApiElementExtensions.Validate(document!, Microsoft.OpenApi.ValidationRuleSet.GetDefaultRuleSet()).Select(e => e.ToString()));
+    }
+
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd() + "\n";
 
     private static string FirstDifference(string committed, string generated)
