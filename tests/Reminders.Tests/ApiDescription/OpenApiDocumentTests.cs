@@ -27,7 +27,7 @@ public sealed class OpenApiDocumentTests(Azurite azurite)
 
         Assert.True(committed == generated,
             $"docs/openapi.json differs from the document the Server generates ({FirstDifference(committed, generated)}). If the change is meant, regenerate it: " +
-            "UPDATE_OPENAPI=1 dotnet test tests/Reminders.Tests -c Release --filter \"FullyQualifiedName~OpenApiDocumentTests\", then rebuild and commit docs/openapi.json.");
+            "UPDATE_OPENAPI=1 dotnet test tests/Reminders.Tests -c Release --filter \"FullyQualifiedName~The_committed_document_is_the_one\", then rebuild (the Functions app embeds it) and commit docs/openapi.json.");
     }
 
     [Fact]
