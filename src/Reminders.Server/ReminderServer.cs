@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reminders.Configuration;
 using Reminders.Http;
+using Reminders.Server.ApiDescription;
 
 namespace Reminders.Server;
 
@@ -16,6 +17,7 @@ public static class ReminderServer
         overrides?.Invoke(builder.Services);
         builder.Services.AddReminders(builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.Services.AddRemindersOpenApi();
         builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));
         builder.Services.AddHostedService<SweepScheduler>();
         builder.Services.AddHostedService<Reminders.Dispatch.DispatchQueueListener>();

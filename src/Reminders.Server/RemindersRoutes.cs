@@ -3,29 +3,34 @@ using Reminders.Email;
 using Reminders.Health;
 using Reminders.Patients;
 using Reminders.Plan;
+using Reminders.Server.ApiDescription;
 using Reminders.Sessions;
 using Reminders.Sweep;
 using Reminders.Unsubscribe;
 
 namespace Reminders.Server;
 
-/// <summary>The route table: the same routes, methods and handlers as the Functions app's triggers.</summary>
+/// <summary>
+/// The route table: the same routes, methods and handlers as the Functions app's triggers. Each route's description
+/// (bodies, status codes, keys) is in <see cref="RemindersApiDescription"/>; the document is <c>docs/openapi.json</c>.
+/// </summary>
 public static class RemindersRoutes
 {
     public static void MapRemindersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic);
-        api.MapPost("/sessions", SessionsApi.RegisterSession);
-        api.MapPost("/sessions/batch", RegisterSessionsApi.RegisterSessions);
-        api.MapGet("/patients/{patientId}", PatientsApi.GetPatient);
-        api.MapDelete("/patients/{patientId}/sessions/{sessionId}", PatientsApi.CancelSession);
-        api.MapDelete("/patients/{patientId}", PatientsApi.ErasePatient);
-        api.MapGet("/reminders", SendPlanApi.GetSendPlan);
-        api.MapPost("/sweeps", SweepsApi.RunSweep);
-        api.MapGet("/health", HealthApi.GetHealth);
-        api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview);
-        api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe);
-        api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe);
+        api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic).DescribePutClinic();
+        api.MapPost("/sessions", SessionsApi.RegisterSession).DescribeRegisterSession();
+        api.MapPost("/sessions/batch", RegisterSessionsApi.RegisterSessions).DescribeRegisterSessions();
+        api.MapGet("/patients/{patientId}", PatientsApi.GetPatient).DescribeGetPatient();
+        api.MapDelete("/patients/{patientId}/sessions/{sessionId}", PatientsApi.CancelSession).DescribeCancelSession();
+        api.MapDelete("/patients/{patientId}", PatientsApi.ErasePatient).DescribeErasePatient();
+        api.MapGet("/reminders", SendPlanApi.GetSendPlan).DescribeGetSendPlan();
+        api.MapPost("/sweeps", SweepsApi.RunSweep).DescribeRunSweep();
+        api.MapGet("/health", HealthApi.GetHealth).DescribeHealth();
+        api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview).DescribeGetEmailPreview();
+        api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
+        api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
+        api.MapOpenApi(OpenApiSetup.DocumentRoute);
     }
 }

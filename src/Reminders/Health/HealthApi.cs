@@ -17,7 +17,7 @@ public static class HealthApi
             await tables.EnsureCreatedAsync(timeout.Token);
             await foreach (var _ in tables.Clinics.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: timeout.Token).AsPages())
                 break;
-            return TypedResults.Ok(new { status = "Healthy" });
+            return TypedResults.Ok(HealthStatus.Healthy);
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
         {

@@ -28,6 +28,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Function" },
         { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get", "Anonymous" },
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
+        { "GetOpenApiDocument", "httpTrigger", "openapi.json", "get", "Anonymous" },
         { "ReminderSweep", "timerTrigger", null, null, null },
         { "DispatchReminders", "queueTrigger", null, null, null },
         { "DispatchPoison", "queueTrigger", null, null, null },

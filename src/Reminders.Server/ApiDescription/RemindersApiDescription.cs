@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Reminders.Clinics;
+using Reminders.Health;
+using Reminders.Http;
+using Reminders.Patients;
+using Reminders.Plan;
+using Reminders.Sessions;
+using Reminders.Sweep;
+using static Reminders.Server.ApiDescription.DescriptionConventions;
+
+namespace Reminders.Server.ApiDescription;
+
+/// <summary>
+/// What each route of <see cref="RemindersRoutes"/> takes and answers, read off its handler. The operation names are
+/// the Functions app's function names, so both hosts' logs and the document name a call alike. Every route but the
+/// health check may also be refused with 503 when the Server is at capacity (see <see cref="OpenApiSetup"/>).
+/// </summary>
+public static class RemindersApiDescription
+{
+    public static RouteHandlerBuilder DescribePutClinic(this RouteHandlerBuilder route) => route
+        .WithName("PutClinic").WithTags("Clinics")
+        .WithSummary("Create or update a clinic (admin).")
+        .WithDescription("Creates the clinic (201, with its API key, shown only this once) or replaces its settings (200; the key stays). " +
+                         "A change of reliefDays or remindDaysBefore moves pending reminders and says so in `replanned`.")
+        .AcceptsJson<ClinicSettingsRequest>(JsonBody.MaxBytes)
+        .Responds(200, typeof(ClinicView), "Updated. No `apiKey`.", Json)
+        .Responds(201, typeof(ClinicView), "Created. `apiKey` is the clinic's key, shown only now.", Json)
+        .RequiresAdminKey();
+
+    public static RouteHandlerBuilder DescribeRegisterSession(this RouteHandlerBuilder route) => route
+        .WithName("RegisterSession").WithTags("Sessions")
+        .WithSummary("Register or replace a session (clinic).")
+        .WithDescription("An upsert by (patient, session); sessionId defaults to the injection date. Re-posting an unchanged session writes nothing.")
+        .AcceptsJson<RegisterSessionRequest>(JsonBody.MaxBytes)
+        .Responds(200, typeof(SessionView), "The session existed.", Json)
+        .Responds(201, typeof(SessionView), "A new session, with its reminder.", Json)
+        .Responds(409, typeof(ProblemDetails), "The patient's rows changed during the call; send it again.", ProblemJson)
+        .Responds(422, typeof(FieldProblemDetails), "The patient already has the most sessions allowed (`field`: `sessionId`).", ProblemJson)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeRegisterSessions(this RouteHandlerBuilder route) => route
+        .WithName("RegisterSessions").WithTags("Sessions")
+        .WithSummary("Register up to 500 sessions in one call (clinic).")
+        .WithDescription("Each item is a body of RegisterSession. One result per item, in order: its status and the session (200, 201) " +
+                         "or a problem (400, 409, 422). A bad item never fails the others.")
+        .AcceptsJson<RegisterSessionsRequest>(RegisterSessionsApi.MaxBytes)
+        .Responds(200, typeof(RegisterSessionsApi.Response), "Every item's result, in the order sent.", Json)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeGetPatient(this RouteHandlerBuilder route) => route
+        .WithName("GetPatient").WithTags("Patients")
+        .WithSummary("A patient, their sessions and each reminder's status (clinic).")
+        .Responds(200, typeof(PatientView), "The patient.", Json)
+        .RespondsInvalid("patientId is not a valid id.")
+        .Responds(404, typeof(ProblemDetails), "No such patient in this clinic (another clinic's patient is a 404 too).", ProblemJson)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeCancelSession(this RouteHandlerBuilder route) => route
+        .WithName("CancelSession").WithTags("Patients")
+        .WithSummary("Cancel a session entered in error (clinic).")
+        .WithDescription("Its reminder is skipped with reason Cancelled. Posting the session again revives it.")
+        .Responds(204, null, "Cancelled.")
+        .RespondsInvalid("patientId or sessionId is not a valid id.")
+        .Responds(404, typeof(ProblemDetails), "No such session for this patient.", ProblemJson)
+        .Responds(409, typeof(ProblemDetails), "The patient's rows changed during the call; send it again.", ProblemJson)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeErasePatient(this RouteHandlerBuilder route) => route
+        .WithName("ErasePatient").WithTags("Patients")
+        .WithSummary("Erase every row about a patient (clinic).")
+        .Responds(204, null, "Erased; a GET is 404 from now on.")
+        .RespondsInvalid("patientId is not a valid id.")
+        .Responds(404, typeof(ProblemDetails), "No such patient in this clinic.", ProblemJson)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeGetSendPlan(this RouteHandlerBuilder route) => route
+        .WithName("GetSendPlan").WithTags("Send plan")
+        .WithSummary("This clinic's reminders due in a date range, a page at a time (clinic).")
+        .WithDescription($"Whatever their status, in patient order. The range spans at most {SendPlanApi.MaxDays} days. " +
+                         "Pass continuationToken back for the next page until it is null; it works only for the same clinic and range.")
+        .WithQuery("from", required: true, "First reminder date of the range (yyyy-MM-dd).", Date())
+        .WithQuery("to", required: true, "Last reminder date of the range (yyyy-MM-dd), inclusive.", Date())
+        .WithQuery("pageSize", required: false, $"Reminders per page, 1 to {SendPlanApi.MaxPageSize} (default {SendPlanApi.MaxPageSize}).",
+            new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = SendPlanApi.MaxPageSize.ToString() })
+        .WithQuery("continuationToken", required: false, "The previous page's continuationToken.", new OpenApiSchema { Type = JsonSchemaType.String })
+        .Responds(200, typeof(SendPlanApi.Page), "One page.", Json)
+        .RespondsInvalid("A date is missing or not a real date, the range is reversed or too long, pageSize is out of range, or the token is not one given for this clinic and range.")
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeRunSweep(this RouteHandlerBuilder route) => route
+        .WithName("RunSweep").WithTags("Sweeps")
+        .WithSummary("Run a sweep now, planning and sending in this instance (admin).")
+        .Responds(200, typeof(SweepResult), "This run's own transitions.", Json)
+        .RequiresAdminKey();
+
+    public static RouteHandlerBuilder DescribeHealth(this RouteHandlerBuilder route) => route
+        .WithName("Health").WithTags("Health")
+        .WithSummary("Whether table storage answers (anyone).")
+        .WithDescription("Never refused for load.")
+        .Responds(200, typeof(HealthStatus), "A table query answered.", Json)
+        .Responds(503, typeof(ProblemDetails), "Table storage did not answer within 5 seconds.", ProblemJson);
+
+    public static RouteHandlerBuilder DescribeGetEmailPreview(this RouteHandlerBuilder route) => route
+        .WithName("GetEmailPreview").WithTags("Email")
+        .WithSummary("The clinic's reminder email rendered with sample data (clinic).")
+        .Responds(200, typeof(string), "The email's HTML.", Html)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeShowUnsubscribe(this RouteHandlerBuilder route) => route
+        .WithName("ShowUnsubscribe").WithTags("Unsubscribe")
+        .WithSummary("The unsubscribe confirmation page (anyone with a valid link).")
+        .WithDescription("Changes nothing, because link scanners follow GETs. The signed token is the credential.")
+        .WithQuery("token", required: true, "The signed token from the email's link.", new OpenApiSchema { Type = JsonSchemaType.String })
+        .Responds(200, typeof(string), "The clinic-branded page.", Html)
+        .RespondsBadToken("The token is missing, altered or forged (`errors.token`).");
+
+    public static RouteHandlerBuilder DescribeUnsubscribe(this RouteHandlerBuilder route) => route
+        .WithName("Unsubscribe").WithTags("Unsubscribe")
+        .WithSummary("Opt out of this clinic's reminders, or back in (anyone with a valid link).")
+        .WithDescription("The page's button, or a mail client's RFC 8058 one-click POST. Form field action=resubscribe opts back in. Idempotent.")
+        .WithQuery("token", required: true, "The signed token from the email's link.", new OpenApiSchema { Type = JsonSchemaType.String })
+        .WithRequestBody<UnsubscribeForm>("application/x-www-form-urlencoded", required: false)
+        .Responds(200, typeof(string), "The clinic-branded page saying what is now chosen.", Html)
+        .RespondsBadToken("The token is missing, altered or forged (`errors.token`), or the form is malformed (`errors.body`); nothing changed.")
+        .Responds(413, typeof(FieldProblemDetails), $"The form is over {JsonBody.MaxBytes} bytes (`field`: `body`).", ProblemJson);
+
+    /// <summary>A bad link: problem details for a program, a page for a browser (UnsubscribeApi looks at Accept).</summary>
+    private static RouteHandlerBuilder RespondsBadToken(this RouteHandlerBuilder route, string description) => route
+        .Responds(400, typeof(HttpValidationProblemDetails), description, ProblemJson)
+        .AlsoResponds(400, Html, "A browser (Accept: text/html) gets a page saying the link is not valid.");
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.ApiDescription;
+
+/// <summary>
+/// Real requests, good and bad, to every route over HTTP; each answer must be one the document declares for that
+/// route, method and status, with a body that matches its schema. Run against both hosts (subclasses at the end).
+/// At the end every declared status must have been seen, but for the few this test cannot provoke (listed).
+/// </summary>
+public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(azurite)
+{
+    /// <summary>Declared but not provoked here: storage races (409), the 501st session (422) and overload (503, see
+    /// <see cref="OpenApiOverloadAndLimitTests"/>), and storage being down (the health check's 503).</summary>
+    private static readonly string[] NotProvoked = ["RegisterSession 409", "CancelSession 409", "RegisterSession 422", "Health 503"];
+
+    private readonly HashSet<string> _seen = [];
+    private string _key = "";
+
+    private static OpenApiContract Contract => OpenApiContract.Committed;
+
+    [Fact]
+    public async Task Every_answer_is_one_the_document_declares()
+    {
+        await DocumentAndHealth();
+        await Clinics();
+        await Sessions();
+        await Batch();
+        await Patients();
+        await SendPlan();
+        await SweepPreviewAndUnsubscribe();
+        await CancelAndErase();
+
+        var declared = Contract.Operations()
+            .SelectMany(o => o.Operation["responses"]!.AsObject().Select(r => $"{o.Operation["operationId"]} {r.Key}"))
+            .Where(s => !s.EndsWith(" 503") || s == "Health 503");
+        Assert.Empty(declared.Except(_seen).Except(NotProvoked));
+    }
+
+    private async Task DocumentAndHealth()
+    {
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, OpenApiContract.DocumentPath));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/health"));
+    }
+
+    private async Task Clinics()
+    {
+        var clinic = new { name = "North", timeZone = "Europe/Madrid", bookingUrl = "https://north.example.com/book", replyTo = "desk@north.example.com" };
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Put, "/api/clinics/north", Json(clinic)));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Put, "/api/clinics/north", Json(clinic), admin: "wrong-admin-key"));
+        var created = await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, "/api/clinics/north", Json(clinic), admin: TestSettings.AdminKey));
+        _key = created!["apiKey"]!.GetValue<string>();
+        var updated = await Expect(HttpStatusCode.OK, Send(HttpMethod.Put, "/api/clinics/north",
+            Json(new { clinic.name, clinic.timeZone, clinic.bookingUrl, reliefDays = 100, locale = "es", accentColor = "#123456" }), admin: TestSettings.AdminKey));
+        Assert.NotNull(updated!["replanned"]);
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Put, "/api/clinics/north", Json(new { timeZone = "Mars/Olympus" }), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Put, "/api/clinics/north", Raw("{\"name\":"), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Put, "/api/clinics/north", Raw("name=North", "text/plain"), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Put, "/api/clinics/north", TooLarge(64 * 1024), admin: TestSettings.AdminKey));
+    }
+
+    private async Task Sessions()
+    {
+        var session = new { patientId = "p1", email = "ana@example.com", firstName = "Ana", injectionDate = Host.DaysAgo(90), sessionId = "s1" };
+        await Expect(HttpStatusCode.Created, Send(HttpMethod.Post, "/api/sessions", Json(session), clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, "/api/sessions", Json(session), clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/sessions", Json(new { patientId = "p2", injectionDate = Host.DaysAgo(1) }), clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/sessions",
+            Json(new { patientId = "p2", email = "b@example.com", injectionDate = "2026-02-30" }), clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/sessions", Raw("{\"patientId\": 7}"), clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/sessions", Json(session), clinic: "rk_not-a-clinic-key"));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/sessions", Json(session)));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Post, "/api/sessions", Raw("<session/>", "application/xml"), clinic: _key));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, "/api/sessions", TooLarge(64 * 1024), clinic: _key));
+    }
+
+    private async Task Batch()
+    {
+        var d = Host.DaysAgo(10);
+        var mixed = $$"""
+            {"sessions": [
+              {"patientId": "p2", "email": "b@example.com", "injectionDate": "{{d}}"},
+              {"patientId": 12345, "email": "c@example.com", "injectionDate": "{{d}}"},
+              {"patientId": "p3", "email": "not an address", "injectionDate": "{{d}}"},
+              {"patientId": "p1", "email": "ana@example.com", "firstName": "Ana", "injectionDate": "{{Host.DaysAgo(90)}}", "sessionId": "s1"}
+            ]}
+            """;
+        var results = (await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, "/api/sessions/batch", Raw(mixed), clinic: _key)))!["results"]!.AsArray();
+        Assert.Equal([201, 400, 400, 200], results.Select(r => r!["status"]!.GetValue<int>()));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/sessions/batch", Raw("{\"sessions\": []}"), clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/sessions/batch", Raw("{\"sessions\": ["), clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/sessions/batch", Raw(mixed)));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Post, "/api/sessions/batch", Raw(mixed, "text/plain"), clinic: _key));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, "/api/sessions/batch", TooLarge(192 * 1024), clinic: _key));
+    }
+
+    private async Task Patients()
+    {
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/patients/p1", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Get, "/api/patients/nobody", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/patients/not%20an%20id", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/patients/p1", clinic: "rk_nope"));
+    }
+
+    private async Task SendPlan()
+    {
+        // p1 (injection 90 days ago, relief 100) and p2 (10 days ago) both have a reminder date in the range.
+        var range = $"from={Host.DaysAgo(5)}&to={Host.DaysAgo(-80)}";
+        var first = await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, $"/api/reminders?{range}&pageSize=1", clinic: _key));
+        var token = first!["continuationToken"]!.GetValue<string>();
+        var last = await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, $"/api/reminders?{range}&pageSize=1&continuationToken={Uri.EscapeDataString(token)}", clinic: _key));
+        Assert.Single(last!["reminders"]!.AsArray());
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, $"/api/reminders?from=2026-13-01&to={Host.DaysAgo(0)}", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, $"/api/reminders?{range}&continuationToken=forged", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, $"/api/reminders?{range}&pageSize=0", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, $"/api/reminders?{range}"));
+    }
+
+    private async Task SweepPreviewAndUnsubscribe()
+    {
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/sweeps"));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/sweeps", admin: "wrong-admin-key"));
+        // p1's reminder (relief of 100 days from 90 days ago, 14 days before) is due: the sweep sends it.
+        var sweep = await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, "/api/sweeps", admin: TestSettings.AdminKey));
+        Assert.Equal(1, sweep!["sent"]!.GetValue<int>());
+
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/email-preview", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/email-preview"));
+
+        var email = Assert.Single(Outbox.Messages(Host.Settings.OutboxPath));
+        var link = new Uri(email.Headers["List-Unsubscribe"]!.Trim('<', '>')).PathAndQuery;
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, link));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/unsubscribe?token=forged"));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/unsubscribe?token=forged", accept: "text/html"));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/unsubscribe"));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, link, Form(("List-Unsubscribe", "One-Click"))));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, link, Form(("action", "resubscribe"))));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/unsubscribe?token=forged", Form(("List-Unsubscribe", "One-Click"))));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/unsubscribe?token=forged", Form(("List-Unsubscribe", "One-Click")), accept: "text/html"));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, link, Form(("action", new string('x', 70 * 1024)))));
+    }
+
+    private async Task CancelAndErase()
+    {
+        await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/patients/p1/sessions/s1", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, "/api/patients/p1/sessions/nope", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, "/api/patients/p1/sessions/a%0Ab", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/patients/p1/sessions/s1"));
+        await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/patients/p1", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, "/api/patients/p1", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Get, "/api/patients/p1", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, "/api/patients/bad%23id", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/patients/p2"));
+    }
+
+    /// <summary>Checks the status this call is meant to get, then the answer against the document; returns a JSON object body.</summary>
+    private async Task<JsonObject?> Expect(HttpStatusCode status, Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        var request = response.RequestMessage!;
+        Assert.True(status == response.StatusCode,
+            $"{request.Method} {request.RequestUri!.PathAndQuery}: expected {(int)status}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        await Contract.AssertConformsAsync(response);
+        if (Contract.Find(request.Method.Method, request.RequestUri!.AbsolutePath) is { } operation)
+            _seen.Add($"{operation.Operation["operationId"]} {(int)status}");
+        var json = response.Content.Headers.ContentType?.MediaType == "application/json" ? await response.Content.ReadAsStringAsync() : null;
+        return json is null ? null : JsonNode.Parse(json) as JsonObject;
+    }
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path, HttpContent? content = null, string? clinic = null, string? admin = null, string? accept = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (clinic is not null) request.Headers.Add("X-Api-Key", clinic);
+        if (admin is not null) request.Headers.Add("X-Admin-Key", admin);
+        if (accept is not null) request.Headers.Add("Accept", accept);
+        return Host.Client.SendAsync(request);
+    }
+
+    private static HttpContent Json(object body) => JsonContent.Create(body);
+    private static HttpContent Raw(string text, string mediaType = "application/json") => new StringContent(text, Encoding.UTF8, mediaType);
+    private static HttpContent Form(params (string Name, string Value)[] fields) => new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    /// <summary>A well-formed JSON body one byte-ish over <paramref name="limit"/>.</summary>
+    private static HttpContent TooLarge(int limit) => Raw($"{{\"name\": \"{new string('x', limit)}\"}}");
+}
+
+public sealed class ServerOpenApiConformanceTests(Azurite azurite) : OpenApiConformanceTests(azurite)
+{
+    protected override async Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time) => await ServerHost.StartAsync(settings, time);
+}
+
+public sealed class FunctionsOpenApiConformanceTests(Azurite azurite) : OpenApiConformanceTests(azurite)
+{
+    protected override async Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time) => await FunctionsHost.StartAsync(settings, time);
+}
