@@ -24,6 +24,8 @@ public static class RemindersRoutes
         api.MapGet("/reminders", SendPlanApi.GetSendPlan);
         api.MapPost("/sweeps", SweepsApi.RunSweep);
         api.MapGet("/health", HealthApi.GetHealth);
+        api.MapGet("/health/live", HealthApi.GetLive);
+        api.MapGet("/health/ready", HealthApi.GetReady);
         api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview);
         api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe);
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe);
