@@ -78,7 +78,11 @@ public sealed class SendQuota(ReminderTables tables, Telemetry.QuotaUsage usage,
             minutes.Add(grant.Minute, -unused);
             row.Seconds = seconds.ToString();
             row.Minutes = minutes.ToString();
-            if (await TryWriteAsync(row, exists: true, ct)) return;
+            if (await TryWriteAsync(row, exists: true, ct))
+            {
+                usage.Record(grant.Limits.Resource, seconds.Total, minutes.Total);
+                return;
+            }
         }
     }
 
