@@ -118,17 +118,6 @@ public sealed class SweepTelemetryTests(Azurite azurite)
         Assert.Equal(0, capture.Sum("reminders.settled"));
     }
 
-    [Fact]
-    public void Without_an_exporter_no_provider_is_built()
-    {
-        var services = new ServiceCollection();
-        services.AddRemindersTelemetry(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        using var provider = services.BuildServiceProvider();
-
-        Assert.Null(provider.GetService<OpenTelemetry.Trace.TracerProvider>());
-        Assert.Null(provider.GetService<OpenTelemetry.Metrics.MeterProvider>());
-    }
-
     [Theory]
     [InlineData("Superseded", "Superseded")]
     [InlineData(null, "None")]
