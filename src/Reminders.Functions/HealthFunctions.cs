@@ -1,15 +1,23 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.Health;
-using Reminders.Storage;
 
 namespace Reminders.Functions;
 
-public sealed class HealthFunctions(ReminderTables tables)
+/// <summary>Anonymous: load balancers, platform health checks and uptime checks carry no key.</summary>
+public sealed class HealthFunctions(ReadinessCheck readiness)
 {
-    /// <summary>Anonymous: load balancers and uptime checks carry no key.</summary>
+    /// <summary>Readiness, under the name it always had.</summary>
     [Function("Health")]
     public Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken ct) =>
-        HealthApi.GetHealth(tables, ct);
+        HealthApi.GetHealth(readiness, ct);
+
+    [Function("HealthLive")]
+    public IResult Live([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/live")] HttpRequest request) => HealthApi.GetLive();
+
+    [Function("HealthReady")]
+    public Task<IResult> Ready(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/ready")] HttpRequest request, CancellationToken ct) =>
+        HealthApi.GetReady(readiness, ct);
 }

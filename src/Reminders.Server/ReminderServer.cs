@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reminders.Configuration;
 using Reminders.Http;
 using Reminders.Server.ApiDescription;
+using Reminders.Telemetry;
 
 namespace Reminders.Server;
 
@@ -16,6 +17,7 @@ public static class ReminderServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
         overrides?.Invoke(builder.Services);
         builder.Services.AddReminders(builder.Configuration);
+        builder.Services.AddRemindersTelemetry(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddRemindersOpenApi();
         builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));

@@ -28,6 +28,8 @@ public static class RemindersRoutes
         api.MapGet("/reminders", SendPlanApi.GetSendPlan).DescribeGetSendPlan();
         api.MapPost("/sweeps", SweepsApi.RunSweep).DescribeRunSweep();
         api.MapGet("/health", HealthApi.GetHealth).DescribeHealth();
+        api.MapGet("/health/live", HealthApi.GetLive).DescribeHealthLive();
+        api.MapGet("/health/ready", HealthApi.GetReady).DescribeHealthReady();
         api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview).DescribeGetEmailPreview();
         api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();

@@ -96,10 +96,23 @@ public static class RemindersApiDescription
 
     public static RouteHandlerBuilder DescribeHealth(this RouteHandlerBuilder route) => route
         .WithName("Health").WithTags("Health")
-        .WithSummary("Whether table storage answers (anyone).")
+        .WithSummary("Readiness, under its original name: the same as /health/ready (anyone).")
         .WithDescription("Never refused for load.")
-        .Responds(200, typeof(HealthStatus), "A table query answered.", Json)
-        .Responds(503, typeof(ProblemDetails), "Table storage did not answer within 5 seconds.", ProblemJson);
+        .Responds(200, typeof(HealthStatus), "Storage, the dispatch queue and the email provider answered.", Json)
+        .Responds(503, typeof(ProblemDetails), "Something this instance needs did not answer within 5 seconds; `notReady` names each check.", ProblemJson);
+
+    public static RouteHandlerBuilder DescribeHealthLive(this RouteHandlerBuilder route) => route
+        .WithName("HealthLive").WithTags("Health")
+        .WithSummary("Liveness: the process answers; no dependency is asked (anyone).")
+        .WithDescription("Never refused for load. Probe this one to decide on restarts.")
+        .Responds(200, typeof(HealthStatus), "The process serves requests.", Json);
+
+    public static RouteHandlerBuilder DescribeHealthReady(this RouteHandlerBuilder route) => route
+        .WithName("HealthReady").WithTags("Health")
+        .WithSummary("Readiness: table storage, the dispatch queue and the email provider (anyone).")
+        .WithDescription("Never refused for load. Probe this one to decide on routing traffic.")
+        .Responds(200, typeof(HealthStatus), "Storage, the dispatch queue and the email provider answered.", Json)
+        .Responds(503, typeof(ProblemDetails), "Something this instance needs did not answer within 5 seconds; `notReady` names each check.", ProblemJson);
 
     public static RouteHandlerBuilder DescribeGetEmailPreview(this RouteHandlerBuilder route) => route
         .WithName("GetEmailPreview").WithTags("Email")

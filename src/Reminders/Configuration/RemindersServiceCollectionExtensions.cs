@@ -15,6 +15,7 @@ using Reminders.Ledger;
 using Reminders.Plan;
 using Reminders.Quota;
 using Reminders.Security;
+using Reminders.Telemetry;
 
 namespace Reminders.Configuration;
 
@@ -73,6 +74,14 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<Dispatch.DispatchHandler>();
         services.AddSingleton<Dispatch.PoisonDispatch>();
         services.AddSingleton<ReminderSweep>();
+        services.AddSingleton<Health.ReadinessCheck>();
+
+        // The instruments exist whether or not telemetry is exported (AddRemindersTelemetry): unobserved, they cost nothing.
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        services.AddSingleton<QuotaUsage>();
+        services.AddSingleton<DispatchQueueGauges>();
+        services.AddSingleton<RemindersMetrics>();
         services.AddHostedService<StartupReport>();
         return services;
     }

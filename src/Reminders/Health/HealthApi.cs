@@ -1,27 +1,27 @@
-using Azure;
 using Microsoft.AspNetCore.Http;
 using Reminders.Http;
-using Reminders.Storage;
 
 namespace Reminders.Health;
 
+/// <summary>
+/// Liveness (the process answers; nothing else is asked, so a storage outage never gets healthy instances restarted)
+/// and readiness (this instance can work: storage, queue, email provider). <c>GET /api/health</c> is readiness, as it
+/// was before the split (it checked storage).
+/// </summary>
 public static class HealthApi
 {
-    /// <summary><c>GET /api/health</c> (anyone): 200 when a table query answers, 503 otherwise.</summary>
-    public static async Task<IResult> GetHealth(ReminderTables tables, CancellationToken ct)
+    /// <summary><c>GET /api/health/live</c> (anyone): 200 while the process serves requests.</summary>
+    public static IResult GetLive() => TypedResults.Ok(HealthStatus.Alive);
+
+    /// <summary><c>GET /api/health/ready</c> and <c>GET /api/health</c> (anyone): 200, or 503 naming what is not ready.</summary>
+    public static async Task<IResult> GetReady(ReadinessCheck readiness, CancellationToken ct)
     {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await tables.EnsureCreatedAsync(timeout.Token);
-            await foreach (var _ in tables.Clinics.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: timeout.Token).AsPages())
-                break;
-            return TypedResults.Ok(HealthStatus.Healthy);
-        }
-        catch (Exception e) when (e is RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
-        {
-            return Problems.Unavailable("Table storage did not answer.");
-        }
+        var notReady = await readiness.NotReadyAsync(ct);
+        if (notReady.Count == 0) return TypedResults.Ok(HealthStatus.Healthy);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable.",
+            detail: string.Join(" ", notReady), extensions: new Dictionary<string, object?> { ["notReady"] = notReady });
     }
+
+    /// <summary>Kept for callers of the single endpoint: the same as <see cref="GetReady"/>.</summary>
+    public static Task<IResult> GetHealth(ReadinessCheck readiness, CancellationToken ct) => GetReady(readiness, ct);
 }

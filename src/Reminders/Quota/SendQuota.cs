@@ -13,7 +13,7 @@ namespace Reminders.Quota;
 /// ever holds more than the limit, even though a send leaves a moment (up to five seconds) after it was reserved.
 /// The price: a little under the full quota (about 8% of a minute's) is used.
 /// </summary>
-public sealed class SendQuota(ReminderTables tables, TimeProvider time)
+public sealed class SendQuota(ReminderTables tables, Telemetry.QuotaUsage usage, TimeProvider time)
 {
     public const int MinuteWindowSeconds = 65;
     public const int HourWindowMinutes = 61;
@@ -37,6 +37,7 @@ public sealed class SendQuota(ReminderTables tables, TimeProvider time)
             var seconds = Buckets.Parse(row.Seconds, second - MinuteWindowSeconds);
             var minutes = Buckets.Parse(row.Minutes, minute - HourWindowMinutes);
 
+            usage.Record(limits.Resource, seconds.Total, minutes.Total);
             var free = Math.Min(Free(limits.PerMinute, seconds), Free(limits.PerHour, minutes));
             var granted = Math.Min(wanted, free);
             if (granted <= 0)
@@ -51,7 +52,11 @@ public sealed class SendQuota(ReminderTables tables, TimeProvider time)
             minutes.Add(minute, granted);
             row.Seconds = seconds.ToString();
             row.Minutes = minutes.ToString();
-            if (await TryWriteAsync(row, stored.HasValue, ct)) return new QuotaGrant(limits, granted, second, minute, null);
+            if (await TryWriteAsync(row, stored.HasValue, ct))
+            {
+                usage.Record(limits.Resource, seconds.Total, minutes.Total);
+                return new QuotaGrant(limits, granted, second, minute, null);
+            }
         }
         return new QuotaGrant(limits, 0, 0, 0, time.GetUtcNow().AddSeconds(1));
     }
@@ -73,7 +78,11 @@ public sealed class SendQuota(ReminderTables tables, TimeProvider time)
             minutes.Add(grant.Minute, -unused);
             row.Seconds = seconds.ToString();
             row.Minutes = minutes.ToString();
-            if (await TryWriteAsync(row, exists: true, ct)) return;
+            if (await TryWriteAsync(row, exists: true, ct))
+            {
+                usage.Record(grant.Limits.Resource, seconds.Total, minutes.Total);
+                return;
+            }
         }
     }
 

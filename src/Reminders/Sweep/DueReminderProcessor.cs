@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Reminders.Configuration;
@@ -5,6 +6,7 @@ using Reminders.Email;
 using Reminders.Ledger;
 using Reminders.Patients;
 using Reminders.Plan;
+using Reminders.Telemetry;
 
 namespace Reminders.Sweep;
 
@@ -19,12 +21,13 @@ public sealed class DueReminderProcessor(
     ReminderReplanner replanner,
     IEmailSender sender,
     ReminderEmailComposer composer,
+    RemindersMetrics metrics,
     IOptions<RemindersOptions> options,
     TimeProvider time,
     ILogger<DueReminderProcessor> logger)
 {
-    /// <summary>The transition, and whether a provider was called (a reserved send was used).</summary>
-    internal readonly record struct Result(Transition Transition, bool UsedProvider = false);
+    /// <summary>The transition, whether a provider was called (a reserved send was used), and why (a code, for telemetry).</summary>
+    internal readonly record struct Result(Transition Transition, bool UsedProvider = false, string? Reason = null);
 
     internal async Task<Result> ProcessAsync(DueWork work, DispatchContext context, CancellationToken ct)
     {
@@ -38,19 +41,19 @@ public sealed class DueReminderProcessor(
             // A row the session moved on from. Kept while younger than a lease: a registration may be between writing
             // it and writing its session (a revived reminder gets the same row back).
             if (due.CreatedAt + options.Value.ClaimLease < now) context.Finished(due);
-            return new(Transition.None);
+            return new(Transition.None, Reason: "Stale");
         }
         if (session.PlanVersion < clinic.PlanVersion)
         {
             // Planned under settings the clinic has since changed: re-plan first, never send on the old plan.
             await replanner.ReplanAsync(clinic, session.PatientId, session.SessionId, ct);
-            return new(Transition.None);
+            return new(Transition.None, Reason: "Replanned");
         }
         if (record.Patient is null)
         {
             // Rows from before patient and session were written together: nobody to send to.
             if (due.CreatedAt + options.Value.ClaimLease < now) context.Finished(due);
-            return new(Transition.None);
+            return new(Transition.None, Reason: "NoPatient");
         }
 
         var today = clinic.Today(time);
@@ -60,29 +63,31 @@ public sealed class DueReminderProcessor(
             return await DecideWithoutSendingAsync(work, record, session, decision, now, context, ct);
 
         if (!options.Value.SendingEnabled)
-            return new(Transition.Deferred);
+            return new(Transition.Deferred, Reason: "SendingDisabled");
         if (session.WasSent(session.ReminderId))
         {
             // The session remembers this id as sent (an acceptance the ledger could not take): never again.
             session.RecordSent(session.SentAt ?? now, session.MessageId ?? session.ReminderId.ToString(), "Sent earlier; recorded again from the session's own record.");
             if (await records.TrySaveSessionAsync(session, ct)) context.Finished(due);
-            return new(Transition.Repaired);
+            return new(Transition.Repaired, Reason: "SentEarlier");
         }
 
         var claim = await ledger.ClaimAsync(session.ReminderId, context.RunId, sender.Traits, ct);
         switch (claim.Kind)
         {
             case ClaimKind.Busy:
-                return new(Transition.None); // another sender has it right now
+                return new(Transition.None, Reason: "ClaimedElsewhere"); // another sender has it right now
             case ClaimKind.NotYet:
-                return new(Transition.Deferred);
+                return new(Transition.Deferred, Reason: "RetryLater");
             case ClaimKind.AlreadyAccepted:
-                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct) ? new(Transition.Repaired) : new(Transition.None);
+                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct)
+                    ? new(Transition.Repaired, Reason: "LedgerAccepted") : new(Transition.None, Reason: "LedgerAccepted");
             case ClaimKind.AlreadyFinal:
-                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct) ? new(Transition.Failed) : new(Transition.None);
+                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct)
+                    ? new(Transition.Failed, Reason: claim.Entry!.ErrorCode) : new(Transition.None, Reason: claim.Entry!.ErrorCode);
             case ClaimKind.GaveUp:
                 await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct);
-                return new(Transition.Failed);
+                return new(Transition.Failed, Reason: claim.Entry!.ErrorCode);
         }
 
         var entry = claim.Entry!;
@@ -90,15 +95,25 @@ public sealed class DueReminderProcessor(
             clinic, session.PatientId, session.ReminderId, record.Patient.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today,
             entry.Attempts, claim.PreviousAttemptUnclear));
         EmailSendResult result;
-        try
+        // The provider's latency is wall-clock time, whatever clock the service is given.
+        var started = Stopwatch.GetTimestamp();
+        using (var span = RemindersTelemetry.Source.StartActivity("reminders.email.send"))
         {
-            result = await sender.SendAsync(email, ct);
+            span?.SetTag(RemindersTelemetry.Tags.Provider, sender.Traits.Provider);
+            try
+            {
+                result = await sender.SendAsync(email, ct);
+            }
+            catch (Exception e) when (e is MimeKit.ParseException or FormatException)
+            {
+                // A message that cannot even be built (an address MIME refuses) fails this reminder, not the whole run.
+                result = new EmailSendResult(EmailSendOutcome.Rejected, ErrorCode: "InvalidMessage", Error: e.Message);
+            }
+            // The error code only: a provider's error text may quote the recipient's address.
+            span?.SetTag(RemindersTelemetry.Tags.Result, result.Outcome.ToString());
+            span?.SetTag(RemindersTelemetry.Tags.Reason, RemindersTelemetry.Code(result.ErrorCode));
         }
-        catch (Exception e) when (e is MimeKit.ParseException or FormatException)
-        {
-            // A message that cannot even be built (an address MIME refuses) fails this reminder, not the whole run.
-            result = new EmailSendResult(EmailSendOutcome.Rejected, ErrorCode: "InvalidMessage", Error: e.Message);
-        }
+        metrics.Sent(sender.Traits.Provider, result.Outcome, Stopwatch.GetElapsedTime(started));
 
         // From here the provider has decided: record it even if the run is being cancelled, or the email would go
         // out again after the lease. The ledger first: it is the proof nothing else can overwrite.
@@ -122,20 +137,20 @@ public sealed class DueReminderProcessor(
                 return new(Transition.Sent, UsedProvider: true);
             case LedgerOutcome.Rejected or LedgerOutcome.Failed:
                 await RecordLedgerTruthAsync(due, record, entry, result, context, done);
-                return new(Transition.Failed, UsedProvider: true);
+                return new(Transition.Failed, UsedProvider: true, entry.ErrorCode ?? result.ErrorCode);
             case LedgerOutcome.Unknown:
                 await NoteOnSessionAsync(due, record, $"The last attempt's outcome is unclear ({result.ErrorCode}); the next attempt checks before sending again.", done);
-                return new(Transition.Deferred, UsedProvider: true);
+                return new(Transition.Deferred, UsedProvider: true, result.ErrorCode ?? "OutcomeUnknown");
             default:
                 if (result.Outcome == EmailSendOutcome.Misconfigured)
                 {
                     logger.LogError("Email sender refused to work ({ErrorCode}): {Error}. Sending stops for this run; reminders stay pending.",
                         result.ErrorCode, result.Error);
                     await NoteOnSessionAsync(due, record, $"Not sent: the email provider is misconfigured ({result.ErrorCode}).", done);
-                    return new(Transition.StopSending, UsedProvider: true);
+                    return new(Transition.StopSending, UsedProvider: true, result.ErrorCode ?? "Misconfigured");
                 }
                 await NoteOnSessionAsync(due, record, $"Deferred to a later run: {result.ErrorCode} {result.Error}".TrimEnd(), done);
-                return new(Transition.Deferred, UsedProvider: true);
+                return new(Transition.Deferred, UsedProvider: true, result.ErrorCode ?? "Transient");
         }
     }
 
@@ -143,14 +158,15 @@ public sealed class DueReminderProcessor(
     private async Task<Result> DecideWithoutSendingAsync(DueWork work, PatientRecord record, SessionEntity session, ReminderPolicy.Decision decision,
         DateTimeOffset now, DispatchContext context, CancellationToken ct)
     {
-        if (decision == ReminderPolicy.Decision.Drop) return new(Transition.None);
+        if (decision == ReminderPolicy.Decision.Drop) return new(Transition.None, Reason: "NoPatient");
         if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
-            return await RecordLedgerTruthAsync(work.Due, record, known, null, context, ct) ? new(Transition.Repaired) : new(Transition.None);
+            return await RecordLedgerTruthAsync(work.Due, record, known, null, context, ct)
+                ? new(Transition.Repaired, Reason: "LedgerFinal") : new(Transition.None, Reason: "LedgerFinal");
 
         session.Decide(decision.Kind, decision.Reason, decision.Detail, now);
-        if (!await records.TrySaveSessionAsync(session, ct)) return new(Transition.None); // changed meanwhile: a later run sees the new state
+        if (!await records.TrySaveSessionAsync(session, ct)) return new(Transition.None, Reason: "ChangedMeanwhile"); // a later run sees the new state
         context.Finished(work.Due);
-        return new(decision.Kind == ReminderStatus.Expired ? Transition.Expired : Transition.Skipped);
+        return new(decision.Kind == ReminderStatus.Expired ? Transition.Expired : Transition.Skipped, Reason: decision.Reason);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Reminders.Configuration;
 using Reminders.Email;
 using Reminders.Quota;
+using Reminders.Telemetry;
 using Reminders.Unsubscribe;
 
 namespace Reminders.Sweep;
@@ -20,6 +21,7 @@ public sealed class ReminderDispatcher(
     SendQuota quota,
     IEmailSender sender,
     OptOuts optOuts,
+    RemindersMetrics metrics,
     IOptions<RemindersOptions> options,
     TimeProvider time,
     ILogger<ReminderDispatcher> logger)
@@ -73,6 +75,10 @@ public sealed class ReminderDispatcher(
             while (await TakeAsync() is { } item)
             {
                 DueReminderProcessor.Result result;
+                // One span per reminder: its id and clinic, what happened and why. No patient or session id, no address.
+                using var span = RemindersTelemetry.Source.StartActivity("reminders.settle");
+                span?.SetTag(RemindersTelemetry.Tags.ReminderId, item.Work.Due.ReminderId.ToString());
+                span?.SetTag(RemindersTelemetry.Tags.ClinicId, item.Work.Clinic.Id);
                 try
                 {
                     result = await processor.ProcessAsync(item.Work, context, ct);
@@ -86,8 +92,14 @@ public sealed class ReminderDispatcher(
                     else
                         logger.LogError(e, "Reminder {ReminderId} could not be settled this run", item.Work.Due.ReminderId);
                     Interlocked.Increment(ref tally.Errors);
-                    result = new(Transition.Deferred);
+                    result = new(Transition.Deferred, Reason: e is RequestFailedException ? "StorageError" : "Error");
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Reason);
                 }
+                var outcome = Outcome(result.Transition);
+                var reason = RemindersTelemetry.Code(result.Reason);
+                span?.SetTag(RemindersTelemetry.Tags.Outcome, outcome);
+                span?.SetTag(RemindersTelemetry.Tags.Reason, reason);
+                metrics.Settled(outcome, reason);
                 if (item.Send is not null && !result.UsedProvider)
                 {
                     await gate.WaitAsync(CancellationToken.None);
@@ -107,6 +119,7 @@ public sealed class ReminderDispatcher(
         {
             // Everything not started waits for a later run.
             Interlocked.Add(ref tally.Deferred, plan.Count - next);
+            if (plan.Count > next) metrics.Settled(Outcome(Transition.Deferred), "NotStarted", plan.Count - next);
             try
             {
                 await pool.ReturnUnusedAsync(CancellationToken.None);
@@ -130,4 +143,7 @@ public sealed class ReminderDispatcher(
             }
         }
     }
+
+    /// <summary>The outcome as the sweep's result counts it (a stop for a misconfigured provider is a deferral).</summary>
+    private static string Outcome(Transition transition) => transition == Transition.StopSending ? nameof(Transition.Deferred) : transition.ToString();
 }

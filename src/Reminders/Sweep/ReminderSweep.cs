@@ -5,6 +5,7 @@ using Reminders.Configuration;
 using Reminders.Dispatch;
 using Reminders.Plan;
 using Reminders.Storage;
+using Reminders.Telemetry;
 
 namespace Reminders.Sweep;
 
@@ -25,6 +26,7 @@ public sealed class ReminderSweep(
     ReminderDispatcher dispatcher,
     DueIndex dueIndex,
     DispatchQueue queue,
+    RemindersMetrics metrics,
     IOptions<RemindersOptions> options,
     TimeProvider time,
     ILogger<ReminderSweep> logger)
@@ -32,7 +34,8 @@ public sealed class ReminderSweep(
     /// <summary>Plans and sends in this instance, and returns this run's own transitions.</summary>
     public async Task<SweepResult> RunAsync(CancellationToken ct)
     {
-        var run = await StartAsync(ct);
+        using var span = RemindersTelemetry.Source.StartActivity("reminders.sweep");
+        var run = await StartAsync(span, ct);
         IReadOnlyList<DueWork> plan = [];
         await run.PartAsync("planning", async () => plan = await planner.PlanAsync(run.Clinics, ct));
         await run.PartAsync("dispatch", () => dispatcher.DispatchAsync(plan, run.Id, run.Deadline, run.Tally, ct));
@@ -41,6 +44,9 @@ public sealed class ReminderSweep(
         var tally = run.Tally;
         var result = new SweepResult(run.Id, run.StartedAt, time.GetUtcNow(),
             tally.Sent, tally.Skipped, tally.Expired, tally.Failed, tally.Deferred, tally.Repaired, tally.Errors);
+        metrics.SweepTook("run", run.Elapsed);
+        span?.SetTag("reminders.planned", plan.Count);
+        Tag(span, result);
         logger.LogInformation(
             "Sweep {RunId} finished in {ElapsedMs} ms: {Planned} planned, sent {Sent}, skipped {Skipped}, expired {Expired}, failed {Failed}, deferred {Deferred}, repaired {Repaired}, errors {Errors}",
             run.Id, (long)(result.FinishedAt - run.StartedAt).TotalMilliseconds, plan.Count, result.Sent, result.Skipped, result.Expired, result.Failed,
@@ -54,7 +60,8 @@ public sealed class ReminderSweep(
     /// </summary>
     public async Task<PlanResult> PlanAsync(CancellationToken ct)
     {
-        var run = await StartAsync(ct);
+        using var span = RemindersTelemetry.Source.StartActivity("reminders.plan");
+        var run = await StartAsync(span, ct);
         IReadOnlyList<DueWork> plan = [];
         IReadOnlyList<DueEntity> queued = [];
         var messages = 0;
@@ -67,16 +74,35 @@ public sealed class ReminderSweep(
         await run.PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(run.Clinics, ct));
 
         var result = new PlanResult(run.Id, run.StartedAt, time.GetUtcNow(), plan.Count, queued.Count, messages, run.Tally.Failed, run.Tally.Errors);
+        metrics.SweepTook("plan", run.Elapsed);
+        span?.SetTag("reminders.planned", result.Planned);
+        span?.SetTag("reminders.queued", result.Queued);
+        span?.SetTag("reminders.messages", result.Messages);
+        span?.SetTag("reminders.errors", result.Errors);
         logger.LogInformation(
             "Plan {RunId} finished in {ElapsedMs} ms: {Planned} due reminders, {Queued} queued in {Messages} dispatch messages, failed {Failed}, errors {Errors}",
             run.Id, (long)(result.FinishedAt - run.StartedAt).TotalMilliseconds, result.Planned, result.Queued, result.Messages, result.Failed, result.Errors);
         return result;
     }
 
-    private async Task<Run> StartAsync(CancellationToken ct)
+    /// <summary>The counts of a finished run, on its span (counts only: the reminders have their own spans).</summary>
+    internal static void Tag(System.Diagnostics.Activity? span, SweepResult result)
+    {
+        if (span is null) return;
+        span.SetTag("reminders.sent", result.Sent);
+        span.SetTag("reminders.skipped", result.Skipped);
+        span.SetTag("reminders.expired", result.Expired);
+        span.SetTag("reminders.failed", result.Failed);
+        span.SetTag("reminders.deferred", result.Deferred);
+        span.SetTag("reminders.repaired", result.Repaired);
+        span.SetTag("reminders.errors", result.Errors);
+    }
+
+    private async Task<Run> StartAsync(System.Diagnostics.Activity? span, CancellationToken ct)
     {
         var startedAt = time.GetUtcNow();
         var run = new Run(Guid.NewGuid().ToString("N")[..12], startedAt, startedAt + options.Value.SweepTimeBudget, new SweepTally(), logger, ct);
+        span?.SetTag(RemindersTelemetry.Tags.RunId, run.Id);
         await tables.EnsureCreatedAsync(ct);
         await run.PartAsync("storage migration", () => migration.EnsureMigratedAsync(ct));
         var list = await clinics.ListAsync(ct);
@@ -98,7 +124,11 @@ public sealed class ReminderSweep(
 
     private sealed class Run(string id, DateTimeOffset startedAt, DateTimeOffset deadline, SweepTally tally, ILogger logger, CancellationToken ct)
     {
+        // Durations are wall-clock time (the Stopwatch), whatever clock the service is given.
+        private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
         public string Id => id;
+        public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
         public DateTimeOffset StartedAt => startedAt;
         public DateTimeOffset Deadline => deadline;
         public SweepTally Tally => tally;

@@ -25,6 +25,8 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
+        { "HealthLive", "httpTrigger", "health/live", "get", "Anonymous" },
+        { "HealthReady", "httpTrigger", "health/ready", "get", "Anonymous" },
         { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Function" },
         { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get", "Anonymous" },
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },

@@ -53,7 +53,8 @@ public sealed class FunctionsHost(WebApplication app, FakeTimeProvider time, Tes
             p.ParameterType == typeof(HttpRequest) ? context.Request :
             p.ParameterType == typeof(CancellationToken) ? context.RequestAborted :
             (object?)context.Request.RouteValues[p.Name!]?.ToString()).ToArray();
-        var result = await (Task<IResult>)method.Invoke(target, args)!;
+        var returned = method.Invoke(target, args);
+        var result = returned is Task<IResult> pending ? await pending : (IResult)returned!;
         await result.ExecuteAsync(context);
     }
 }

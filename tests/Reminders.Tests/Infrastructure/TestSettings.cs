@@ -11,7 +11,17 @@ public sealed record TestSettings(string ConnectionString)
     public bool SendingEnabled { get; init; } = true;
     public string PublicBaseUrl { get; init; } = "https://reminders.clinic.test";
 
-    public Dictionary<string, string?> ToConfiguration() => new()
+    /// <summary>More settings, added last (e.g. <c>Telemetry:Enabled</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
+
+    public Dictionary<string, string?> ToConfiguration()
+    {
+        var configuration = Base();
+        foreach (var (key, value) in Extra) configuration[key] = value;
+        return configuration;
+    }
+
+    private Dictionary<string, string?> Base() => new()
     {
         ["AzureWebJobsStorage"] = ConnectionString,
         ["Reminders:TablePrefix"] = TablePrefix,

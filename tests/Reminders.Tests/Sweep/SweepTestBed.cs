@@ -79,7 +79,7 @@ public sealed class SweepTestBed : IAsyncDisposable
 
     private SweepTestBed(TestSettings settings, FakeTimeProvider time, SendLog log, IReadOnlyDictionary<string, string?>? overrides,
         SendBehaviour? send, bool substituteSender, bool ownsOutbox, StorageGate? gate = null, SenderTraits? traits = null,
-        Func<string, DeliveryStatus>? status = null)
+        Func<string, DeliveryStatus>? status = null, Action<IServiceCollection, IConfiguration>? configure = null)
     {
         Gate = gate;
         Settings = settings;
@@ -110,6 +110,7 @@ public sealed class SweepTestBed : IAsyncDisposable
                 return status is null ? recording : new StatusCheckingEmailSender(recording, status);
             });
         services.AddReminders(configuration);
+        configure?.Invoke(services, configuration);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -118,10 +119,12 @@ public sealed class SweepTestBed : IAsyncDisposable
     /// <param name="substituteSender">False: no fake at all, the sender <c>AddReminders</c> registers (nothing is counted).</param>
     /// <param name="gate">Holds or fails chosen storage requests of this bed (not of its twins), to drive races.</param>
     /// <param name="traits">What the fake sender says of itself (provider name, quota, whether it can confirm an unclear attempt).</param>
+    /// <param name="configure">More services after the core ones (telemetry with in-memory exporters).</param>
     public static SweepTestBed Create(Azurite azurite, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null,
         SendBehaviour? send = null, bool substituteSender = true, StorageGate? gate = null, SenderTraits? traits = null,
-        Func<string, DeliveryStatus>? status = null) =>
-        new(new TestSettings(azurite.ConnectionString), time ?? TestClock.New(), new SendLog(), settings, send, substituteSender, ownsOutbox: true, gate, traits, status);
+        Func<string, DeliveryStatus>? status = null, Action<IServiceCollection, IConfiguration>? configure = null) =>
+        new(new TestSettings(azurite.ConnectionString), time ?? TestClock.New(), new SendLog(), settings, send, substituteSender, ownsOutbox: true, gate, traits, status,
+            configure);
 
     /// <summary>Another service provider (its own sweep, processor, table clients) over the same tables, clock, outbox and send log.</summary>
     public SweepTestBed Twin(IReadOnlyDictionary<string, string?>? settings = null, SendBehaviour? send = null) =>
