@@ -25,7 +25,8 @@ public static class RemindersRoutes
         api.MapPost("/sweeps", SweepsApi.RunSweep);
         api.MapGet("/health", HealthApi.GetHealth);
         api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview);
-        api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe);
+        api.MapPost("/clinics/{clinicId}/preview-link", EmailPreviewApi.CreatePreviewLink);
+        api.MapMethods("/unsubscribe", [HttpMethods.Get, HttpMethods.Head], UnsubscribeApi.ShowUnsubscribe);
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe);
     }
 }

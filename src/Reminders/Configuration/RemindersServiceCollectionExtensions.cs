@@ -60,6 +60,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<OptOuts>();
         services.AddSingleton<UnsubscribePages>();
         services.AddSingleton<ReminderEmailComposer>();
+        services.AddSingleton<PreviewLinks>();
         services.AddEmailSender(configuration);
         services.AddSingleton<SendLedger>();
         services.AddSingleton<SendQuota>();

@@ -15,7 +15,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
 
     public static TheoryData<string, string, string?, string?, string?> Expected => new()
     {
-        // name, trigger, route, method, auth level
+        // name, trigger, route, methods (comma-separated), auth level
         { "PutClinic", "httpTrigger", "clinics/{clinicId}", "put", "Function" },
         { "RegisterSession", "httpTrigger", "sessions", "post", "Function" },
         { "RegisterSessions", "httpTrigger", "sessions/batch", "post", "Function" },
@@ -25,8 +25,9 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
-        { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Function" },
-        { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get", "Anonymous" },
+        { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Anonymous" }, // a browser opens preview links without a function key
+        { "CreatePreviewLink", "httpTrigger", "clinics/{clinicId}/preview-link", "post", "Function" },
+        { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get,head", "Anonymous" }, // link scanners probe with HEAD
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
         { "ReminderSweep", "timerTrigger", null, null, null },
         { "DispatchReminders", "queueTrigger", null, null, null },
@@ -70,7 +71,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
 
         Assert.Equal(trigger, binding["type"]!.GetValue<string>());
         Assert.Equal(route, binding["route"]?.GetValue<string>());
-        Assert.Equal(method, binding["methods"]?.AsArray().Single()!.GetValue<string>());
+        Assert.Equal(method, binding["methods"] is JsonArray methods ? string.Join(",", methods.Select(m => m!.GetValue<string>())) : null);
         Assert.Equal(authLevel, binding["authLevel"]?.GetValue<string>());
     }
 
@@ -131,7 +132,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText!.TrimStart('/')}"))
             .Order();
         var functionRoutes = FunctionsHost.HttpFunctions()
-            .Select(f => $"{f.Trigger.Methods!.Single().ToUpperInvariant()} api/{f.Trigger.Route}")
+            .SelectMany(f => f.Trigger.Methods!.Select(m => $"{m.ToUpperInvariant()} api/{f.Trigger.Route}"))
             .Order();
 
         Assert.Equal(functionRoutes, serverRoutes);
