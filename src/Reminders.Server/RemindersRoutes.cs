@@ -16,6 +16,9 @@ public static class RemindersRoutes
     {
         var api = app.MapGroup("/api");
         api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic);
+        api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey);
+        api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys);
+        api.MapDelete("/clinics/{clinicId}/keys/{keyId}", ClinicKeysApi.RevokeKey);
         api.MapPost("/sessions", SessionsApi.RegisterSession);
         api.MapPost("/sessions/batch", RegisterSessionsApi.RegisterSessions);
         api.MapGet("/patients/{patientId}", PatientsApi.GetPatient);

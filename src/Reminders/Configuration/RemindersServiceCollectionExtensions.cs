@@ -46,6 +46,8 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<MetaRows>();
         services.AddSingleton<StorageMigration>();
         services.AddSingleton<SealedTokens>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ClinicKeys>();
         services.AddSingleton<ClinicDirectory>();
         services.AddSingleton<ApiAuthentication>();
         services.AddSingleton<PatientRecords>();

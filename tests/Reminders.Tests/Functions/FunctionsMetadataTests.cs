@@ -17,6 +17,9 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
     {
         // name, trigger, route, methods (comma-separated), auth level
         { "PutClinic", "httpTrigger", "clinics/{clinicId}", "put", "Function" },
+        { "IssueClinicKey", "httpTrigger", "clinics/{clinicId}/keys", "post", "Function" },
+        { "ListClinicKeys", "httpTrigger", "clinics/{clinicId}/keys", "get", "Function" },
+        { "RevokeClinicKey", "httpTrigger", "clinics/{clinicId}/keys/{keyId}", "delete", "Function" },
         { "RegisterSession", "httpTrigger", "sessions", "post", "Function" },
         { "RegisterSessions", "httpTrigger", "sessions/batch", "post", "Function" },
         { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Function" },
