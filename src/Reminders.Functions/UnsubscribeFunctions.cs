@@ -9,7 +9,7 @@ public sealed class UnsubscribeFunctions(UnsubscribePages pages)
 {
     [Function("ShowUnsubscribe")]
     public Task<IResult> ShowUnsubscribe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe")] HttpRequest request, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "unsubscribe")] HttpRequest request, CancellationToken ct) =>
         UnsubscribeApi.ShowUnsubscribe(request, pages, ct);
 
     [Function("Unsubscribe")]

@@ -20,6 +20,9 @@ public static class RemindersRoutes
     {
         var api = app.MapGroup("/api");
         api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic).DescribePutClinic();
+        api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey).DescribeIssueClinicKey();
+        api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys).DescribeListClinicKeys();
+        api.MapDelete("/clinics/{clinicId}/keys/{keyId}", ClinicKeysApi.RevokeKey).DescribeRevokeClinicKey();
         api.MapPost("/sessions", SessionsApi.RegisterSession).DescribeRegisterSession();
         api.MapPost("/sessions/batch", RegisterSessionsApi.RegisterSessions).DescribeRegisterSessions();
         api.MapGet("/patients/{patientId}", PatientsApi.GetPatient).DescribeGetPatient();
@@ -31,7 +34,8 @@ public static class RemindersRoutes
         api.MapGet("/health/live", HealthApi.GetLive).DescribeHealthLive();
         api.MapGet("/health/ready", HealthApi.GetReady).DescribeHealthReady();
         api.MapGet("/email-preview", EmailPreviewApi.GetEmailPreview).DescribeGetEmailPreview();
-        api.MapGet("/unsubscribe", UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
+        api.MapPost("/clinics/{clinicId}/preview-link", EmailPreviewApi.CreatePreviewLink).DescribeCreatePreviewLink();
+        api.MapMethods("/unsubscribe", [HttpMethods.Get, HttpMethods.Head], UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
         api.MapOpenApi(OpenApiSetup.DocumentRoute);
     }

@@ -56,6 +56,19 @@ internal static class DescriptionConventions
     public static RouteHandlerBuilder RequiresAdminKey(this RouteHandlerBuilder route) =>
         route.RequiresKey(OpenApiSetup.AdminKeyScheme, $"No {ApiAuthentication.AdminKeyHeader}, or a wrong one (or no admin key is set).");
 
+    /// <summary>Either key: an admin for any clinic, or the clinic's own key.</summary>
+    public static RouteHandlerBuilder RequiresAdminOrClinicKey(this RouteHandlerBuilder route) => route
+        .Responds(401, typeof(ProblemDetails), $"Neither a valid {ApiAuthentication.AdminKeyHeader} nor a valid {ApiAuthentication.ClinicKeyHeader}.", ProblemJson)
+        .AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiSetup.AdminKeyScheme, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiSetup.ClinicKeyScheme, context.Document)] = [] },
+            ];
+            return Task.CompletedTask;
+        });
+
     private static RouteHandlerBuilder RequiresKey(this RouteHandlerBuilder route, string scheme, string unauthorized) => route
         .Responds(401, typeof(ProblemDetails), unauthorized, ProblemJson)
         .AddOpenApiOperationTransformer((operation, context, _) =>

@@ -33,6 +33,7 @@ public static class OpenApiSetup
             options.AddDocumentTransformer<DocumentRouteDescription>();
             options.AddDocumentTransformer<OverloadResponses>();
             options.AddDocumentTransformer<IdParameters>();
+            options.AddDocumentTransformer<HeadOperations>();
             options.AddDocumentTransformer<ResponseOrder>();
         });
         return services;

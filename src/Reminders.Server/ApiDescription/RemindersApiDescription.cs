@@ -21,11 +21,39 @@ public static class RemindersApiDescription
     public static RouteHandlerBuilder DescribePutClinic(this RouteHandlerBuilder route) => route
         .WithName("PutClinic").WithTags("Clinics")
         .WithSummary("Create or update a clinic (admin).")
-        .WithDescription("Creates the clinic (201, with its API key, shown only this once) or replaces its settings (200; the key stays). " +
-                         "A change of reliefDays or remindDaysBefore moves pending reminders and says so in `replanned`.")
+        .WithDescription("Creates the clinic (201, with its first API key, shown only this once) or replaces its settings (200; every key " +
+                         "keeps working and none is shown again: `keys` lists them by id and prefix, `keysHint` says how to get another). " +
+                         "A change of reliefDays or remindDaysBefore moves pending reminders and says so in `replanned`. Unknown fields are a 400 naming them.")
         .AcceptsJson<ClinicSettingsRequest>(JsonBody.MaxBytes)
-        .Responds(200, typeof(ClinicView), "Updated. No `apiKey`.", Json)
+        .Responds(200, typeof(ClinicView), "Updated. No `apiKey`; `keys` and `keysHint`.", Json)
         .Responds(201, typeof(ClinicView), "Created. `apiKey` is the clinic's key, shown only now.", Json)
+        .RequiresAdminKey();
+
+    public static RouteHandlerBuilder DescribeIssueClinicKey(this RouteHandlerBuilder route) => route
+        .WithName("IssueClinicKey").WithTags("Clinics")
+        .WithSummary("Issue another API key for a clinic (admin).")
+        .WithDescription("The others keep working. `apiKey` is shown this once; `prefix` (rk_<id>) names the key in listings. At most 10 keys per clinic.")
+        .Responds(201, typeof(ClinicKeys.IssuedKey), "The new key.", Json)
+        .RespondsInvalid("clinicId is not a valid id.")
+        .Responds(404, typeof(ProblemDetails), "No such clinic.", ProblemJson)
+        .Responds(409, typeof(ProblemDetails), "The clinic already has the most keys allowed: revoke one first.", ProblemJson)
+        .RequiresAdminKey();
+
+    public static RouteHandlerBuilder DescribeListClinicKeys(this RouteHandlerBuilder route) => route
+        .WithName("ListClinicKeys").WithTags("Clinics")
+        .WithSummary("A clinic's working API keys, by id and prefix; never a secret (admin).")
+        .Responds(200, typeof(ClinicKeysApi.KeyList), "The keys; a key from before key ids is listed with id `legacy`.", Json)
+        .RespondsInvalid("clinicId is not a valid id.")
+        .Responds(404, typeof(ProblemDetails), "No such clinic.", ProblemJson)
+        .RequiresAdminKey();
+
+    public static RouteHandlerBuilder DescribeRevokeClinicKey(this RouteHandlerBuilder route) => route
+        .WithName("RevokeClinicKey").WithTags("Clinics")
+        .WithSummary("Revoke one of a clinic's API keys (admin).")
+        .WithDescription("It stops working at once on the instance that served the call, and on the others within 30 seconds (their key cache).")
+        .Responds(204, null, "Revoked.")
+        .RespondsInvalid("clinicId or keyId is not valid (`errors` names it).")
+        .Responds(404, typeof(ProblemDetails), "The clinic has no such key.", ProblemJson)
         .RequiresAdminKey();
 
     public static RouteHandlerBuilder DescribeRegisterSession(this RouteHandlerBuilder route) => route
@@ -116,9 +144,23 @@ public static class RemindersApiDescription
 
     public static RouteHandlerBuilder DescribeGetEmailPreview(this RouteHandlerBuilder route) => route
         .WithName("GetEmailPreview").WithTags("Email")
-        .WithSummary("The clinic's reminder email rendered with sample data (clinic).")
+        .WithSummary("The clinic's reminder email rendered with sample data (clinic key, or a preview link).")
+        .WithDescription("With X-Api-Key, or with `link` from CreatePreviewLink so a browser can open it. The sample unsubscribe link opts nobody out.")
+        .WithQuery("link", required: false, "A preview link's token (15 minutes), instead of the clinic key.", new OpenApiSchema { Type = JsonSchemaType.String })
+        .WithQuery("locale", required: false, "Preview another language than the clinic's (en, es, es-MX…).", new OpenApiSchema { Type = JsonSchemaType.String })
         .Responds(200, typeof(string), "The email's HTML.", Html)
-        .RequiresClinicKey();
+        .RespondsInvalid("locale is not a supported language.")
+        .RequiresClinicKey()
+        .AlsoResponds(401, Html, "An expired or altered preview link opened in a browser gets a page saying so.");
+
+    public static RouteHandlerBuilder DescribeCreatePreviewLink(this RouteHandlerBuilder route) => route
+        .WithName("CreatePreviewLink").WithTags("Email")
+        .WithSummary("A link that opens the clinic's email preview in a browser for 15 minutes (admin, or the clinic).")
+        .WithQuery("locale", required: false, "Preview another language than the clinic's (en, es, es-MX…).", new OpenApiSchema { Type = JsonSchemaType.String })
+        .Responds(200, typeof(Reminders.Email.EmailPreviewApi.PreviewLinkView), "The link and when it stops working.", Json)
+        .RespondsInvalid("clinicId or locale is not valid (`errors` names it).")
+        .Responds(404, typeof(ProblemDetails), "No such clinic (a clinic key asking for another clinic gets this too).", ProblemJson)
+        .RequiresAdminOrClinicKey();
 
     public static RouteHandlerBuilder DescribeShowUnsubscribe(this RouteHandlerBuilder route) => route
         .WithName("ShowUnsubscribe").WithTags("Unsubscribe")

@@ -3,12 +3,46 @@ using System.Text;
 
 namespace Reminders.Clinics;
 
-/// <summary>Clinic API keys: 256 random bits, shown once, stored only as a SHA-256 hash.</summary>
+/// <summary>
+/// Clinic API keys: <c>rk_{id}_{secret}</c>, the id 8 random base32 characters that name the key in listings and
+/// logs and find its row with one point read, the secret 256 random bits. Shown once; stored only as a SHA-256 hash.
+/// Keys issued before ids existed are <c>rk_{secret}</c> and are found by their hash (<see cref="IdOf"/> is null for them).
+/// </summary>
 public static class ApiKey
 {
-    public static string Generate() =>
-        "rk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public const string Scheme = "rk_";
+    public const int IdLength = 8;
+    private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    private const int SecretLength = 43; // 32 bytes in unpadded base64url
+    private const int Length = 3 + IdLength + 1 + SecretLength;
+
+    public static (string Id, string Key) Generate()
+    {
+        var id = RandomNumberGenerator.GetString(IdAlphabet, IdLength);
+        return (id, $"{Scheme}{id}_{Secret()}");
+    }
+
+    /// <summary>"rk_ab12cd34": what a listing shows, and what a person can match against the key they hold.</summary>
+    public static string DisplayPrefix(string id) => Scheme + id;
+
+    /// <summary>The id of a key in the current shape, else null (a legacy key, or not a key at all).</summary>
+    public static string? IdOf(string key) =>
+        key.Length == Length && key.StartsWith(Scheme, StringComparison.Ordinal) && key[3 + IdLength] == '_' && IsValidId(key.Substring(3, IdLength))
+            ? key.Substring(3, IdLength)
+            : null;
+
+    public static bool IsValidId(string? id) => id is { Length: IdLength } && id.All(c => IdAlphabet.Contains(c));
 
     /// <summary>Hex SHA-256; a plain hash is enough because the key is random, not a password.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Compares a presented key with a stored hash in constant time.</summary>
+    public static bool Matches(string key, string storedHash)
+    {
+        var stored = storedHash.Length == 64 ? Convert.FromHexString(storedHash) : [];
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), stored);
+    }
+
+    private static string Secret() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

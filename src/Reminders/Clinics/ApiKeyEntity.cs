@@ -3,7 +3,10 @@ using Azure.Data.Tables;
 
 namespace Reminders.Clinics;
 
-/// <summary>Looks a clinic up by its key: PartitionKey the key's hash, RowKey "clinic".</summary>
+/// <summary>
+/// A key issued before key ids (<c>rk_{secret}</c>): PartitionKey the key's hash, RowKey "clinic". It works while the
+/// clinic row's <see cref="ClinicEntity.ApiKeyHash"/> names it; listings show it as the key "legacy".
+/// </summary>
 public sealed class ApiKeyEntity : ITableEntity
 {
     public const string Row = "clinic";

@@ -4,16 +4,14 @@ using Reminders.Storage;
 namespace Reminders.Clinics;
 
 /// <summary>Stores clinics and finds them by id or by API key.</summary>
-public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
+public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiKeyCache cache, TimeProvider time)
 {
     /// <summary>
-    /// How long a clinic found by its API key is remembered: every clinic call authenticates, and two storage reads per
-    /// request would halve what registration can carry. A settings change reaches this instance at once and other
-    /// instances within this time (a reminder planned meanwhile under older settings is re-planned before it is sent).
+    /// How long a clinic found by its API key is remembered (<see cref="ApiKeyCache"/>). A settings change or a
+    /// revocation reaches this instance at once and other instances within this time (a reminder planned meanwhile
+    /// under older settings is re-planned before it is sent).
     /// </summary>
-    public static readonly TimeSpan KeyCacheTime = TimeSpan.FromSeconds(30);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Clinic Clinic, DateTimeOffset Until)> _byKeyHash = new(StringComparer.Ordinal);
+    public static TimeSpan KeyCacheTime => ApiKeyCache.Lifetime;
 
     public async Task<Clinic?> FindAsync(string clinicId, CancellationToken ct)
     {
@@ -22,18 +20,37 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
         return row.HasValue ? row.Value!.ToClinic() : null;
     }
 
+    /// <summary>
+    /// The clinic whose key this is. On a cache miss two point reads: the key row (by the id in the key, then a
+    /// constant-time hash compare; a legacy key by its hash) and the clinic row.
+    /// </summary>
     public async Task<Clinic?> FindByApiKeyAsync(string apiKey, CancellationToken ct)
     {
         var hash = ApiKey.Hash(apiKey);
-        if (_byKeyHash.TryGetValue(hash, out var cached) && cached.Until > time.GetUtcNow()) return cached.Clinic;
+        if (cache.Find(hash) is { } cached) return cached;
         await tables.EnsureCreatedAsync(ct);
-        var key = await tables.ApiKeys.GetEntityIfExistsAsync<ApiKeyEntity>(hash, ApiKeyEntity.Row, cancellationToken: ct);
-        if (!key.HasValue) return null;
-        var clinic = await tables.Clinics.GetEntityIfExistsAsync<ClinicEntity>(ClinicEntity.Partition, key.Value!.ClinicId, cancellationToken: ct);
-        // The clinic row remembers its current key; a key row left by an interrupted create matches no clinic.
-        if (!clinic.HasValue || clinic.Value!.ApiKeyHash != key.Value.PartitionKey) return null;
-        var found = clinic.Value.ToClinic();
-        _byKeyHash[hash] = (found, time.GetUtcNow() + KeyCacheTime);
+
+        string clinicId;
+        var id = ApiKey.IdOf(apiKey);
+        if (id is not null)
+        {
+            var key = await tables.ApiKeys.GetEntityIfExistsAsync<ClinicKeyEntity>(id, ClinicKeyEntity.Row, cancellationToken: ct);
+            if (!key.HasValue || !ApiKey.Matches(apiKey, key.Value!.Hash)) return null;
+            clinicId = key.Value.ClinicId;
+        }
+        else
+        {
+            var key = await tables.ApiKeys.GetEntityIfExistsAsync<ApiKeyEntity>(hash, ApiKeyEntity.Row, cancellationToken: ct);
+            if (!key.HasValue) return null;
+            clinicId = key.Value!.ClinicId;
+        }
+        var clinic = await tables.Clinics.GetEntityIfExistsAsync<ClinicEntity>(ClinicEntity.Partition, clinicId, cancellationToken: ct);
+        if (!clinic.HasValue) return null;
+        // A legacy key works while the clinic row names it: a key row left by an interrupted create, or a revoked
+        // legacy key, matches no clinic.
+        if (id is null && clinic.Value!.ApiKeyHash != hash) return null;
+        var found = clinic.Value!.ToClinic();
+        cache.Remember(hash, found);
         return found;
     }
 
@@ -78,25 +95,27 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
                     if (planChanged) row.PlanVersion++;
                     row.UpdatedAt = now;
                     await tables.Clinics.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
-                    _byKeyHash.TryRemove(row.ApiKeyHash, out _);
-                    return new Saved(clinic with { PlanVersion = row.PlanVersion }, null, planChanged);
+                    // Re-saving never touches keys: every key keeps working, and none is shown again.
+                    cache.ForgetClinic(clinic.Id);
+                    return new Saved(clinic with { PlanVersion = row.PlanVersion }, null, planChanged, await keys.ListAsync(row, ct));
                 }
 
-                var apiKey = ApiKey.Generate();
-                var created = new ClinicEntity { ApiKeyHash = ApiKey.Hash(apiKey), CreatedAt = now, UpdatedAt = now };
+                // The ApiKeyHash of the clinic row is for keys from before key ids only; a new clinic's first key is an issued one.
+                var created = new ClinicEntity { ApiKeyHash = "", CreatedAt = now, UpdatedAt = now };
                 created.Apply(clinic);
-                // Key row first: a crash in between leaves an unused key row, never a clinic without a key.
-                await tables.ApiKeys.AddEntityAsync(new ApiKeyEntity { PartitionKey = created.ApiKeyHash, ClinicId = clinic.Id }, ct);
+                // Key rows first: a crash in between leaves an unused key, never a clinic without a key.
+                var issued = await keys.WriteNewKeyAsync(clinic.Id, ct);
                 try
                 {
                     await tables.Clinics.AddEntityAsync(created, ct);
                 }
                 catch (RequestFailedException e) when (e.IsConflict())
                 {
-                    await tables.ApiKeys.DeleteEntityAsync(created.ApiKeyHash, ApiKeyEntity.Row, ETag.All, ct);
+                    await keys.DeleteRowsAsync(clinic.Id, issued.Id, ct);
                     throw;
                 }
-                return new Saved(clinic with { PlanVersion = 0 }, apiKey, false);
+                return new Saved(clinic with { PlanVersion = 0 }, issued, false,
+                    [new ClinicKeys.KeyView(issued.Id, issued.Prefix, issued.CreatedAt)]);
             }
             catch (RequestFailedException e) when (e.IsConflict() && attempt < 4)
             {
@@ -105,9 +124,10 @@ public sealed class ClinicDirectory(ReminderTables tables, TimeProvider time)
         }
     }
 
-    /// <param name="ApiKey">The new clinic's key, shown once; null when an existing clinic was updated.</param>
+    /// <param name="NewKey">The new clinic's key, shown once; null when an existing clinic was updated.</param>
     /// <param name="PlanChanged">reliefDays or remindDaysBefore changed: pending reminders are to be re-planned.</param>
-    public sealed record Saved(Clinic Clinic, string? ApiKey, bool PlanChanged);
+    /// <param name="Keys">The clinic's keys, without secrets.</param>
+    public sealed record Saved(Clinic Clinic, ClinicKeys.IssuedKey? NewKey, bool PlanChanged, IReadOnlyList<ClinicKeys.KeyView> Keys);
 }
 
 /// <summary>The clinics, and the ids of rows that could not be read.</summary>

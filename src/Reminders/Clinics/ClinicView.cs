@@ -3,6 +3,8 @@ namespace Reminders.Clinics;
 /// <summary>
 /// A clinic as the API shows it; <see cref="ApiKey"/> only in the response that created the clinic, <see cref="Replanned"/>
 /// only in the response to a change of reliefDays or remindDaysBefore (pending reminders moved, and left for the sweep).
+/// <see cref="Keys"/> (ids and prefixes, never secrets) and <see cref="KeysHint"/> in the answer to a PUT, so re-running
+/// a setup script shows which keys still work and how to get another.
 /// </summary>
 public sealed record ClinicView(
     string ClinicId,
@@ -21,10 +23,14 @@ public sealed record ClinicView(
     string? PostalAddress,
     string? Phone,
     string? ApiKey = null,
-    Plan.ReminderReplanner.Summary? Replanned = null)
+    Plan.ReminderReplanner.Summary? Replanned = null,
+    IReadOnlyList<ClinicKeys.KeyView>? Keys = null,
+    string? KeysHint = null)
 {
-    public static ClinicView Of(Clinic c, string? apiKey = null, Plan.ReminderReplanner.Summary? replanned = null) => new(
+    public static ClinicView Of(Clinic c, string? apiKey = null, Plan.ReminderReplanner.Summary? replanned = null,
+        IReadOnlyList<ClinicKeys.KeyView>? keys = null, string? keysHint = null) => new(
         c.Id, c.Name, c.TimeZone.Id, c.BookingUrl.AbsoluteUri, c.ReplyTo, c.ReliefDays, c.RemindDaysBefore,
         c.SendWindow.Start, c.SendWindow.End, c.Paused,
-        c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey, replanned);
+        c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey, replanned,
+        keys, keysHint);
 }

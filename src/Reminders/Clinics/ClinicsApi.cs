@@ -8,7 +8,10 @@ public static class ClinicsApi
     /// <summary>How long a settings change spends moving pending reminders before it answers.</summary>
     public static readonly TimeSpan ReplanTimeBudget = TimeSpan.FromSeconds(20);
 
-    /// <summary><c>PUT /api/clinics/{clinicId}</c> (admin): 201 with the API key when created, 200 when updated.</summary>
+    /// <summary>
+    /// <c>PUT /api/clinics/{clinicId}</c> (admin): 201 with the first API key when created; 200 when updated, with the
+    /// clinic's keys listed (prefixes, no secrets) and unchanged, so running a setup script twice locks nobody out.
+    /// </summary>
     public static async Task<IResult> PutClinic(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics,
         Plan.ReminderReplanner replanner, TimeProvider time, CancellationToken ct)
     {
@@ -22,13 +25,17 @@ public static class ClinicsApi
         if (clinic is null) return validation.ToResult();
 
         var saved = await clinics.SaveAsync(clinic, ct);
-        if (saved.ApiKey is not null)
-            return TypedResults.Created($"/api/clinics/{clinicId}", ClinicView.Of(saved.Clinic, saved.ApiKey));
+        if (saved.NewKey is not null)
+            return TypedResults.Created($"/api/clinics/{clinicId}", ClinicView.Of(saved.Clinic, saved.NewKey.ApiKey, keys: saved.Keys));
         // A rule edit reaches reminders already scheduled: pending ones move now, within a bounded time; any left
         // over are re-planned by the sweep before it sends them. Sent reminders are never touched.
         var replanned = saved.PlanChanged
             ? await replanner.ReplanClinicAsync(saved.Clinic, time.GetUtcNow() + ReplanTimeBudget, ct)
             : null;
-        return TypedResults.Ok(ClinicView.Of(saved.Clinic, replanned: replanned));
+        return TypedResults.Ok(ClinicView.Of(saved.Clinic, replanned: replanned, keys: saved.Keys, keysHint: KeysHint(clinicId)));
     }
+
+    private static string KeysHint(string clinicId) =>
+        $"The clinic existed: its API keys are unchanged and still work, and a key is shown only when issued. " +
+        $"For another key: POST /api/clinics/{clinicId}/keys (admin); to retire one: DELETE /api/clinics/{clinicId}/keys/{{keyId}}.";
 }

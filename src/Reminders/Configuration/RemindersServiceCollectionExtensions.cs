@@ -47,6 +47,8 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<MetaRows>();
         services.AddSingleton<StorageMigration>();
         services.AddSingleton<SealedTokens>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ClinicKeys>();
         services.AddSingleton<ClinicDirectory>();
         services.AddSingleton<ApiAuthentication>();
         services.AddSingleton<PatientRecords>();
@@ -61,6 +63,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<OptOuts>();
         services.AddSingleton<UnsubscribePages>();
         services.AddSingleton<ReminderEmailComposer>();
+        services.AddSingleton<PreviewLinks>();
         services.AddEmailSender(configuration);
         services.AddSingleton<SendLedger>();
         services.AddSingleton<SendQuota>();

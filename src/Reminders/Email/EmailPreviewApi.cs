@@ -1,21 +1,104 @@
 using Microsoft.AspNetCore.Http;
+using Reminders.Clinics;
 using Reminders.Http;
 using Reminders.Plan;
+using Reminders.Unsubscribe;
 
 namespace Reminders.Email;
 
 public static class EmailPreviewApi
 {
-    /// <summary><c>GET /api/email-preview</c> (clinic): the clinic's reminder email rendered with sample data, as HTML.</summary>
-    public static async Task<IResult> GetEmailPreview(HttpRequest request, ApiAuthentication auth, ReminderEmailComposer composer, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// <c>POST /api/clinics/{clinicId}/preview-link[?locale=]</c> (admin, or the clinic's own key): a link to
+    /// <see cref="GetEmailPreview"/> that a browser can open, valid for <see cref="PreviewLinks.Lifetime"/>.
+    /// </summary>
+    public static async Task<IResult> CreatePreviewLink(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics,
+        PreviewLinks links, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var v = new Validation();
+        v.RequireId("clinicId", clinicId);
+        var locale = ReadLocale(request, v);
+        if (!v.IsValid) return v.ToResult();
+
+        Clinic? clinic;
+        if (auth.IsAdmin(request)) clinic = await clinics.FindAsync(clinicId, ct);
+        else
+        {
+            clinic = await auth.ClinicAsync(request, ct);
+            if (clinic is null) return Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header.");
+            // A clinic key sees its own clinic only; another clinic's id is answered as if it did not exist.
+            if (clinic.Id != clinicId) clinic = null;
+        }
+        if (clinic is null) return Problems.NotFound($"There is no clinic '{clinicId}'.");
+
+        var link = links.Create(clinic.Id, locale);
+        return TypedResults.Ok(new PreviewLinkView(link.Url, link.ExpiresAt));
+    }
+
+    /// <param name="Url">Opens the preview in a browser, without a key, until <paramref name="ExpiresAt"/>.</param>
+    public sealed record PreviewLinkView(string Url, DateTimeOffset ExpiresAt);
+
+    /// <summary>
+    /// <c>GET /api/email-preview[?locale=]</c> with <c>X-Api-Key</c>, or <c>?link=</c> from <see cref="CreatePreviewLink"/>:
+    /// the clinic's reminder email rendered with sample data, as HTML. Its unsubscribe link is a sample that opts
+    /// nobody out. <c>locale</c> previews another language than the clinic's.
+    /// </summary>
+    public static async Task<IResult> GetEmailPreview(HttpRequest request, ApiAuthentication auth, ClinicDirectory clinics, PreviewLinks links,
+        EmailTemplates templates, ReminderEmailComposer composer, TimeProvider time, CancellationToken ct)
+    {
+        var v = new Validation();
+        var locale = ReadLocale(request, v);
+        if (!v.IsValid) return v.ToResult();
+
+        Clinic? clinic;
+        if (request.Query.ContainsKey("link"))
+        {
+            var clinicId = request.Query["link"].Count == 1 ? links.Read(request.Query["link"][0]) : null;
+            clinic = clinicId is null ? null : await clinics.FindAsync(clinicId, ct);
+            if (clinic is null) return LinkDoesNotWork(request, templates);
+        }
+        else
+        {
+            clinic = await auth.ClinicAsync(request, ct);
+            if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        }
+        if (locale is not null) clinic = clinic with { Branding = clinic.Branding with { Locale = locale } };
 
         var today = clinic.Today(time);
         var email = composer.Compose(new ReminderEmailComposer.Input(
             clinic, PatientId: "preview", ReminderIdentity.For(clinic.Id, "preview", "preview", today),
-            Email: "patient@example.com", FirstName: "Alex", ReliefEndsOn: today.AddDays(clinic.RemindDaysBefore), Today: today));
+            Email: "patient@example.com", FirstName: "Alex", ReliefEndsOn: today.AddDays(clinic.RemindDaysBefore), Today: today, Preview: true));
+        NoLeaks(request.HttpContext.Response);
         return TypedResults.Content(email.HtmlBody, "text/html; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The URL carries a credential: never cached, never sent on as a Referer (the preview loads the clinic's logo
+    /// from another site), never indexed.
+    /// </summary>
+    private static void NoLeaks(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.Headers["X-Robots-Tag"] = "noindex";
+    }
+
+    /// <summary>An expired, altered or foreign link: 401, as a page for a browser and as problem details for a program.</summary>
+    private static IResult LinkDoesNotWork(HttpRequest request, EmailTemplates templates)
+    {
+        NoLeaks(request.HttpContext.Response);
+        return ContentNegotiation.PrefersHtml(request)
+            ? TypedResults.Content(UnsubscribePages.NeutralPage(templates, ContentNegotiation.PageLanguage(request), "previewLinkTitle", "previewLinkText"),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized)
+            : Problems.Unauthorized($"The preview link has expired or was altered: preview links work for {PreviewLinks.Lifetime.TotalMinutes:0} minutes. Ask for a new one with POST /api/clinics/{{clinicId}}/preview-link.");
+    }
+
+    private static string? ReadLocale(HttpRequest request, Validation v)
+    {
+        var text = request.Query["locale"];
+        if (text.Count == 0) return null;
+        if (text.Count == 1 && EmailLocales.TryNormalize(text[0]!, out var locale)) return locale;
+        v.Add("locale", $"'{text}' is not a known locale (for example en, es or es-MX).");
+        return null;
     }
 }

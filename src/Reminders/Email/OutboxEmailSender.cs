@@ -21,7 +21,7 @@ public sealed class OutboxEmailSender(IOptions<EmailOptions> options, TimeProvid
             var path = Path.Combine(Folder, $"{email.ReminderId}.eml");
             var temporary = path + ".tmp";
             await using (var file = File.Create(temporary))
-                await MimeMessages.Create(email, time.GetUtcNow()).WriteToAsync(file, ct);
+                await MimeMessages.WriteFileAsync(MimeMessages.Create(email, time.GetUtcNow()), file, ct);
             // Atomic replace: a reader never sees half a message, and a resend leaves exactly one file.
             File.Move(temporary, path, overwrite: true);
             return EmailSendResult.Accepted(email.MessageId);

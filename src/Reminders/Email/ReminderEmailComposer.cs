@@ -13,7 +13,7 @@ namespace Reminders.Email;
 public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<PatientLinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
 {
     public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today,
-        int Attempt = 1, bool PreviousAttemptUnclear = false);
+        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false);
 
     public EmailMessage Compose(Input input)
     {
@@ -25,7 +25,8 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
         var culture = CultureInfo.GetCultureInfo(clinic.Branding.Locale);
         if (culture.TwoLetterISOLanguageName != strings.Language) culture = CultureInfo.GetCultureInfo(strings.Language);
         var date = input.ReliefEndsOn.ToString(strings["dateFormat"], culture);
-        var unsubscribeUrl = UnsubscribeUrl(clinic.Id, input.PatientId, input.Email);
+        // A preview's link is a sample the unsubscribe page recognises: following it must not opt out a real address.
+        var unsubscribeUrl = input.Preview ? SampleUnsubscribeUrl(clinic.Id, clinic.Branding.Locale) : UnsubscribeUrl(clinic.Id, input.PatientId, input.Email);
         var subject = strings.Format("subject", ("clinic", clinic.Name));
 
         var values = new Dictionary<string, string?>
@@ -78,4 +79,7 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
 
     public string UnsubscribeUrl(string clinicId, string patientId, string email) =>
         $"{links.Value.PublicBaseUrl.TrimEnd('/')}/api/unsubscribe?token={tokens.Create(clinicId, patientId, email)}";
+
+    private string SampleUnsubscribeUrl(string clinicId, string locale) =>
+        $"{links.Value.PublicBaseUrl.TrimEnd('/')}/api/unsubscribe?token={tokens.CreateSample(clinicId, locale)}";
 }

@@ -17,6 +17,9 @@ public static class JsonBody
         // Web defaults read "90" as a number; a wrong type should be a 400 instead.
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
         AllowDuplicateProperties = false,
+        // A misspelt field ("relief_days") must not be ignored and leave its default in force (90 days): it is a 400
+        // naming the field. Clients that send extra fields on purpose should not: the API has no open-ended bodies.
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
     public readonly record struct Result<T>(T? Value, IResult? Error) where T : class;
@@ -75,6 +78,8 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
+            var unknown = UnknownFields.Find<T>(json, Options, prefix);
+            if (unknown.Count > 0) return new(null, Problems.Invalid(unknown));
             var field = FieldOf(e.Path);
             return new(null, Problems.Invalid(prefix.Length == 0 ? field : field == "body" ? prefix.TrimEnd('.') : prefix + field,
                 "Malformed JSON or a value of the wrong type."));

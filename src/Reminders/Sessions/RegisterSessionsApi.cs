@@ -44,6 +44,11 @@ public static class RegisterSessionsApi
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("sessions", out var list) ||
                 list.ValueKind != JsonValueKind.Array)
                 return Problems.Invalid("sessions", "sessions is required: an array of session bodies, as POST /api/sessions takes.");
+            // A misplaced field (one meant for an item, or a typo) is refused as in every other body, not ignored.
+            var unknown = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+                if (property.Name != "sessions") unknown[property.Name] = [UnknownFields.Message + " The batch body has only sessions."];
+            if (unknown.Count > 0) return Problems.Invalid(unknown);
             var count = list.GetArrayLength();
             if (count is 0 or > SessionBatchRegistration.MaxItems)
                 return Problems.Invalid("sessions", $"sessions must hold 1 to {SessionBatchRegistration.MaxItems} items.");

@@ -16,7 +16,11 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
     /// <summary>One row per clinic, all in one partition: clinics are few and the sweep reads them all. Partition "meta" holds the service's own bookkeeping.</summary>
     public TableClient Clinics => service.GetTableClient(_prefix + "Clinics");
 
-    /// <summary>SHA-256 of each clinic API key to the clinic id; the key itself is never stored.</summary>
+    /// <summary>
+    /// Clinic API keys, never the keys themselves: per key id its SHA-256 and clinic (<see cref="Clinics.ClinicKeyEntity"/>),
+    /// per clinic the list of its key ids (<see cref="Clinics.ClinicKeyListingEntity"/>), and the hash rows of keys from
+    /// before key ids (<see cref="Clinics.ApiKeyEntity"/>).
+    /// </summary>
     public TableClient ApiKeys => service.GetTableClient(_prefix + "ApiKeys");
 
     /// <summary>

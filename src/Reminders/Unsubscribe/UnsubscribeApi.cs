@@ -4,12 +4,16 @@ using Reminders.Http;
 namespace Reminders.Unsubscribe;
 
 /// <summary>
-/// The unsubscribe link (no key: the signed token is the credential). GET only shows a page, because link scanners
-/// follow GETs; POST — the page's button or a mail client's RFC 8058 one-click POST — changes the choice.
+/// The unsubscribe link (no key: the signed token is the credential). GET and HEAD only show a page, because link
+/// scanners follow GETs and probe with HEADs; POST — the page's button or a mail client's RFC 8058 one-click POST —
+/// changes the choice.
 /// </summary>
 public static class UnsubscribeApi
 {
-    /// <summary><c>GET /api/unsubscribe?token=</c>: a confirmation page; changes nothing.</summary>
+    /// <summary>
+    /// <c>GET /api/unsubscribe?token=</c>: a confirmation page; changes nothing. Also mapped for <c>HEAD</c>: the same
+    /// status and headers, and the server sends no body.
+    /// </summary>
     public static async Task<IResult> ShowUnsubscribe(HttpRequest request, UnsubscribePages pages, CancellationToken ct) =>
         Page(request, pages, await pages.HandleAsync(request.Query["token"], UnsubscribePages.Action.Show, ct));
 
@@ -37,8 +41,8 @@ public static class UnsubscribeApi
     {
         if (html is not null) return TypedResults.Content(html, "text/html; charset=utf-8");
         // A person in a browser gets a readable page; a program gets problem details. Both are 400.
-        return request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-            ? TypedResults.Content(pages.InvalidLink(), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest)
+        return ContentNegotiation.PrefersHtml(request)
+            ? TypedResults.Content(pages.InvalidLink(ContentNegotiation.PageLanguage(request)), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest)
             : Problems.Invalid("token", "The unsubscribe token is missing, altered or forged.");
     }
 }

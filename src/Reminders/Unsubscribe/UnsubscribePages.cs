@@ -16,16 +16,18 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
         var clinic = await clinics.FindAsync(claims.ClinicId, ct);
         if (clinic is null) return null;
 
-        if (action != Action.Show)
+        // A preview's sample link walks through the same pages and stores nothing: there is no patient behind it.
+        if (action != Action.Show && !claims.Sample)
             await optOuts.SetAsync(claims, optedOut: action == Action.Unsubscribe, ct);
         var optedOut = action switch
         {
             Action.Unsubscribe => true,
             Action.Resubscribe => false,
-            _ => await optOuts.IsOptedOutAsync(claims, ct),
+            _ => !claims.Sample && await optOuts.IsOptedOutAsync(claims, ct),
         };
 
-        var strings = EmailStrings.For(clinic.Branding.Locale);
+        var strings = EmailStrings.For(claims.Locale ?? clinic.Branding.Locale);
+        var notice = claims.Sample ? strings["previewNotice"] : null;
         var name = ("clinic", clinic.Name);
         return action == Action.Resubscribe
             ? Render(clinic, strings, token!, "resubscribedTitle", "resubscribedText", "none", null, null)
@@ -46,17 +48,28 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
                 ["button"] = button is null ? null : s[button],
                 ["question"] = question,
                 ["action_url"] = "?token=" + t,
+                ["notice"] = notice,
             });
     }
 
-    /// <summary>The page for a bad link, in English: without a valid token there is no clinic to take a language from.</summary>
-    public string InvalidLink() => templates.UnsubscribePage(new Dictionary<string, string?>
+    /// <summary>
+    /// The page for a bad link. Clinic-neutral: an unverifiable token names no clinic we may show. In the browser's
+    /// language when it is one we ship (<paramref name="language"/>), as there is no clinic to take one from.
+    /// </summary>
+    public string InvalidLink(string language = "en") => NeutralPage(templates, language, "invalidLinkTitle", "invalidLinkText");
+
+    /// <summary>A page with the service's default look and no clinic on it.</summary>
+    public static string NeutralPage(EmailTemplates templates, string language, string titleKey, string textKey)
     {
-        ["lang"] = "en",
-        ["clinic"] = "",
-        ["accent"] = ClinicBranding.DefaultAccentColor,
-        ["title"] = EmailStrings.For("en")["invalidLinkTitle"],
-        ["text"] = EmailStrings.For("en")["invalidLinkText"],
-        ["action"] = "none",
-    });
+        var strings = EmailStrings.For(language);
+        return templates.UnsubscribePage(new Dictionary<string, string?>
+        {
+            ["lang"] = strings.Language,
+            ["clinic"] = "",
+            ["accent"] = ClinicBranding.DefaultAccentColor,
+            ["title"] = strings[titleKey],
+            ["text"] = strings[textKey],
+            ["action"] = "none",
+        });
+    }
 }

@@ -14,11 +14,19 @@ public sealed class UnsubscribeTokens(SealedTokens sealedTokens, AddressHashes h
 {
     private const string Purpose = "unsubscribe/v2";
 
+    /// <summary>The link in an email preview: its own purpose, so no sample token can ever read as a patient's.</summary>
+    private const string SamplePurpose = "unsubscribe/sample";
+
     /// <param name="Legacy">From an old readable link: <see cref="AddressHash"/> is the unkeyed hash.</param>
-    public sealed record Claims(string ClinicId, string PatientId, string AddressHash, bool Legacy = false);
+    /// <param name="Sample">From an email preview: names a clinic and no patient; following it changes nothing.</param>
+    /// <param name="Locale">A sample's page language (the preview's), or null for the clinic's.</param>
+    public sealed record Claims(string ClinicId, string PatientId, string AddressHash, bool Legacy = false, bool Sample = false, string? Locale = null);
 
     public string Create(string clinicId, string patientId, string email) =>
         sealedTokens.Seal(Purpose, $"{clinicId}\n{patientId}\n{hashes.Keyed(clinicId, email)}");
+
+    /// <summary>A working link for an email preview that opts nobody out: the unsubscribe page says it is a preview.</summary>
+    public string CreateSample(string clinicId, string locale) => sealedTokens.Seal(SamplePurpose, $"{clinicId}\n{locale}");
 
     public Claims? Read(string? token)
     {
@@ -29,6 +37,8 @@ public sealed class UnsubscribeTokens(SealedTokens sealedTokens, AddressHashes h
             var parts = content.Split('\n');
             return parts.Length == 3 ? new Claims(parts[0], parts[1], parts[2]) : null;
         }
+        var sample = sealedTokens.Unseal(SamplePurpose, token)?.Split('\n');
+        if (sample is { Length: 2 }) return new Claims(sample[0], "", "", Sample: true, Locale: sample[1]);
         return ReadLegacy(token);
     }
 

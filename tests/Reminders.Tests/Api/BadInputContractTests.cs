@@ -486,6 +486,37 @@ public abstract class BadInputContractTests(Azurite azurite) : HostedApiTests(az
         await AssertClinicAbsentAsync("c2");
     }
 
+    [Theory]
+    [InlineData("""{"relief_days":30}""", "relief_days", "Unknown field. Did you mean reliefDays?")]
+    [InlineData("""{"remindDays":7}""", "remindDays", "Unknown field.")]
+    [InlineData("""{"sendWindow":{"start":"09:00"}}""", "sendWindow", "Unknown field.")]
+    [InlineData("""{"apiKey":"rk_mine"}""", "apiKey", "Unknown field.")]
+    public async Task An_unknown_clinic_field_is_400_naming_it_not_a_silent_default(string overrides, string field, string message)
+    {
+        var before = await ClinicAsync(Clinic);
+
+        var problem = await AssertRejectedAsync(() => PutClinicAsync(Clinic, overrides), HttpStatusCode.BadRequest, field);
+        await AssertRejectedAsync(() => PutClinicAsync("c2", overrides), HttpStatusCode.BadRequest, field);
+
+        Assert.Equal([message], problem["errors"]![field]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Single(problem["errors"]!.AsObject());
+        Assert.Equal(before, await ClinicAsync(Clinic));
+        await AssertClinicAbsentAsync("c2");
+    }
+
+    [Fact]
+    public async Task Every_unknown_field_is_named_and_known_ones_match_in_any_case()
+    {
+        var problem = await AssertRejectedAsync(() => PostSessionAsync("""{"relief_days":30,"e-mail":"x@example.com","extra":[1]}"""),
+            HttpStatusCode.BadRequest, "relief_days", "e-mail", "extra");
+        Assert.Equal("Unknown field. Did you mean email?", problem["errors"]!["e-mail"]![0]!.GetValue<string>());
+        await AssertNewPatientAbsentAsync();
+
+        // Web defaults: a field's name matches whatever its case, so "ReliefDays" is the known field, not an unknown one.
+        var response = await PostSessionAsync("""{"reliefDays":null,"ReliefDays":120}""");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_very_long_clinic_name_is_400_naming_name()
     {

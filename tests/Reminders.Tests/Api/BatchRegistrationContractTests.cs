@@ -88,6 +88,41 @@ public abstract class BatchRegistrationContractTests(Azurite azurite) : HostedAp
     }
 
     [Fact]
+    public async Task An_item_with_an_unknown_field_gets_its_own_400_naming_it_and_the_others_are_registered()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var d = Host.DaysAgo(10);
+        var json = $$"""
+            {"sessions": [
+              {"patientId": "a", "email": "a@example.com", "injectionDate": "{{d}}"},
+              {"patientId": "b", "email": "b@example.com", "injectionDate": "{{d}}", "relief_days": 30},
+              {"patientId": "c", "email": "c@example.com", "injectionDate": "{{d}}"}
+            ]}
+            """;
+
+        var response = await PostBatchAsync(apiKey, json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await response.Content.ReadFromJsonAsync<JsonObject>())!["results"]!.AsArray();
+        Assert.Equal([201, 400, 201], results.Select(r => r!["status"]!.GetValue<int>()));
+        Assert.Equal("Unknown field. Did you mean reliefDays?", results[1]!["problem"]!["errors"]!["relief_days"]![0]!.GetValue<string>());
+        Assert.Null(await Host.GetPatientAsync(apiKey, "b"));
+    }
+
+    [Fact]
+    public async Task An_unknown_field_beside_sessions_is_400_naming_it_and_registers_nothing()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var json = $$"""{"sessions": [{"patientId": "a", "email": "a@example.com", "injectionDate": "{{Host.DaysAgo(10)}}"}], "reliefDays": 30}""";
+
+        var response = await PostBatchAsync(apiKey, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.ProblemAsync())["errors"]!["reliefDays"]);
+        Assert.Null(await Host.GetPatientAsync(apiKey, "a"));
+    }
+
+    [Fact]
     public async Task More_than_500_items_is_400_and_a_body_over_192_KiB_is_413()
     {
         var apiKey = await Host.CreateClinicAsync("c1");

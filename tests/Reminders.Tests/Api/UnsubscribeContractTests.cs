@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Reminders.Tests.Infrastructure;
 
@@ -130,6 +133,162 @@ public abstract class UnsubscribeContractTests(Azurite azurite) : HostedApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("This link does not work", await response.Content.ReadAsStringAsync());
         Assert.False((await Host.GetPatientAsync(apiKey, "p1"))!["optedOut"]!.GetValue<bool>());
+    }
+
+    private const string BrowserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? accept = null, string? language = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (accept is not null) request.Headers.TryAddWithoutValidation("Accept", accept);
+        if (language is not null) request.Headers.TryAddWithoutValidation("Accept-Language", language);
+        return await Host.Client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Head_answers_like_get_without_a_body_and_changes_nothing()
+    {
+        var (apiKey, link) = await SentReminderAsync();
+
+        foreach (var path in new[] { link, "/api/unsubscribe?token=forged", "/api/unsubscribe" })
+        {
+            var get = await SendAsync(HttpMethod.Get, path, BrowserAccept);
+            var head = await SendAsync(HttpMethod.Head, path, BrowserAccept);
+
+            Assert.Equal(get.StatusCode, head.StatusCode);
+            Assert.Equal(get.Content.Headers.ContentType?.ToString(), head.Content.Headers.ContentType?.ToString());
+            Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, head.Content.Headers.ContentLength);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Head, link)).StatusCode);
+        Assert.False((await Host.GetPatientAsync(apiKey, "p1"))!["optedOut"]!.GetValue<bool>());
+        Assert.Empty(await OptOutRowsAsync());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("bm90IGEgdG9rZW4.c2lnbmF0dXJl")]
+    public async Task A_broken_link_in_a_browser_gets_a_clinic_neutral_page_and_a_program_gets_problem_json(string token)
+    {
+        var (_, link) = await SentReminderAsync();
+        var path = token == "" ? "/api/unsubscribe" : "/api/unsubscribe?token=" + token;
+
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            var browser = await SendAsync(method, path, BrowserAccept);
+            Assert.Equal(HttpStatusCode.BadRequest, browser.StatusCode);
+            Assert.Equal("text/html", browser.Content.Headers.ContentType?.MediaType);
+            var html = WebUtility.HtmlDecode(await browser.Content.ReadAsStringAsync());
+            Assert.Contains("This link does not work", html);
+            Assert.DoesNotContain("Clínica", html);
+
+            var spanish = await SendAsync(method, path, BrowserAccept, "es-ES,es;q=0.9,en;q=0.8");
+            Assert.Contains("Este enlace no funciona", WebUtility.HtmlDecode(await spanish.Content.ReadAsStringAsync()));
+
+            foreach (var accept in new[] { "application/json", "application/problem+json", "*/*", "text/html, application/json", "text/html;q=0.5, application/*" })
+            {
+                var program = await SendAsync(method, path, accept);
+                Assert.Equal(HttpStatusCode.BadRequest, program.StatusCode);
+                Assert.NotNull((await program.ProblemAsync())["errors"]!["token"]);
+            }
+        }
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, link, BrowserAccept)).StatusCode);
+    }
+
+    private async Task<List<string>> OptOutRowsAsync()
+    {
+        var table = Host.Services.GetRequiredService<Reminders.Storage.ReminderTables>().OptOuts;
+        var rows = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>()) rows.Add(row.PartitionKey + "/" + row.RowKey);
+        return rows;
+    }
+
+    private async Task<JsonObject> PreviewLinkAsync(string clinicId, string? adminKey = TestSettings.AdminKey, string? apiKey = null, string query = "", HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/clinics/{clinicId}/preview-link{query}");
+        if (adminKey is not null) request.Headers.Add("X-Admin-Key", adminKey);
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        var response = await Host.Client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        return expected == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonObject>())! : await response.ProblemAsync();
+    }
+
+    [Fact]
+    public async Task A_preview_link_opens_the_email_preview_in_a_browser_without_a_key()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var otherKey = await Host.CreateClinicAsync("c2");
+
+        var link = await PreviewLinkAsync("c1", query: "?locale=es");
+        var url = link["url"]!.GetValue<string>();
+        Assert.StartsWith(Host.Settings.PublicBaseUrl + "/api/email-preview?link=", url);
+        Assert.EndsWith("&locale=es", url);
+        Assert.Equal(Host.Time.GetUtcNow().AddMinutes(15).ToUnixTimeSeconds(), link["expiresAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+
+        var page = await SendAsync(HttpMethod.Get, new Uri(url).PathAndQuery, BrowserAccept);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("lang=\"es\"", html);
+        Assert.Contains("Clínica Lumbar c1", html);
+        Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+
+        // The clinic may ask for its own link; another clinic's key, no key, or a bad locale may not.
+        await PreviewLinkAsync("c1", adminKey: null, apiKey: apiKey);
+        await PreviewLinkAsync("c1", adminKey: null, apiKey: otherKey, expected: HttpStatusCode.NotFound);
+        await PreviewLinkAsync("c1", adminKey: null, expected: HttpStatusCode.Unauthorized);
+        await PreviewLinkAsync("nobody", expected: HttpStatusCode.NotFound);
+        Assert.NotNull((await PreviewLinkAsync("c1", query: "?locale=xx-NOPE-1", expected: HttpStatusCode.BadRequest))["errors"]!["locale"]);
+    }
+
+    [Fact]
+    public async Task A_preview_link_stops_working_after_15_minutes_and_cannot_be_altered()
+    {
+        await Host.CreateClinicAsync("c1");
+        var path = new Uri((await PreviewLinkAsync("c1"))["url"]!.GetValue<string>()).PathAndQuery;
+        var token = path[(path.IndexOf("link=", StringComparison.Ordinal) + 5)..];
+        var altered = "/api/email-preview?link=" + (token[0] == 'A' ? 'B' : 'A') + token[1..];
+
+        Host.Time.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, altered)).StatusCode);
+        Host.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var program = await SendAsync(HttpMethod.Get, path);
+        var browser = await SendAsync(HttpMethod.Get, path, BrowserAccept);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, program.StatusCode);
+        Assert.Contains("preview-link", (await program.ProblemAsync())["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, browser.StatusCode);
+        Assert.Contains("This preview link does not work", await browser.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_previews_unsubscribe_link_shows_a_preview_page_and_opts_nobody_out()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        // A real patient with the preview's sample address: an opt-out through the sample link would show on them.
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "preview", email = "patient@example.com", injectionDate = Host.DaysAgo(10) });
+        var preview = await (await Host.SendAsync(HttpMethod.Get, "/api/email-preview", apiKey)).Content.ReadAsStringAsync();
+        var href = WebUtility.HtmlDecode(Regex.Match(preview, "href=\"([^\"]*/api/unsubscribe\\?token=[^\"]*)\"").Groups[1].Value);
+        Assert.StartsWith(Host.Settings.PublicBaseUrl + "/api/unsubscribe?token=", href);
+        var link = new Uri(href).PathAndQuery;
+
+        var show = await SendAsync(HttpMethod.Get, link, BrowserAccept);
+        var oneClick = await OneClickAsync(link);
+        var resubscribe = await OneClickAsync(link, "action", "resubscribe");
+
+        Assert.Equal(HttpStatusCode.OK, show.StatusCode);
+        Assert.Contains("This is a preview", await show.Content.ReadAsStringAsync());
+        Assert.Contains("Stop reminder emails from Clínica Lumbar c1?", WebUtility.HtmlDecode(await show.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+        Assert.Contains("This is a preview", await oneClick.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, resubscribe.StatusCode);
+        Assert.False((await Host.GetPatientAsync(apiKey, "preview"))!["optedOut"]!.GetValue<bool>());
+        Assert.Empty(await OptOutRowsAsync());
     }
 
     [Fact]

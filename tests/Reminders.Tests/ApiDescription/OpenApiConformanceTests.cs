@@ -28,6 +28,7 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
     {
         await DocumentAndHealth();
         await Clinics();
+        await KeysAndPreviewLinks();
         await Sessions();
         await Batch();
         await Patients();
@@ -63,6 +64,37 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Put, "/api/clinics/north", Raw("{\"name\":"), admin: TestSettings.AdminKey));
         await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Put, "/api/clinics/north", Raw("name=North", "text/plain"), admin: TestSettings.AdminKey));
         await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Put, "/api/clinics/north", TooLarge(64 * 1024), admin: TestSettings.AdminKey));
+    }
+
+    private async Task KeysAndPreviewLinks()
+    {
+        const string keys = "/api/clinics/north/keys";
+        var issued = await Expect(HttpStatusCode.Created, Send(HttpMethod.Post, keys, admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, keys, clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Post, "/api/clinics/nowhere/keys", admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/clinics/bad%23id/keys", admin: TestSettings.AdminKey));
+        // The first key and the one above: eight more reach the limit, the next is refused.
+        for (var i = 0; i < 8; i++) await Expect(HttpStatusCode.Created, Send(HttpMethod.Post, keys, admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Conflict, Send(HttpMethod.Post, keys, admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, keys, admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, keys));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Get, "/api/clinics/nowhere/keys", admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/clinics/bad%23id/keys", admin: TestSettings.AdminKey));
+        var id = issued!["id"]!.GetValue<string>();
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, $"{keys}/{id}", clinic: _key));
+        await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, $"{keys}/{id}", admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, $"{keys}/{id}", admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, $"{keys}/not-an-id!", admin: TestSettings.AdminKey));
+
+        const string previewLink = "/api/clinics/north/preview-link";
+        var link = await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, previewLink + "?locale=es", clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, previewLink, admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, previewLink));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Post, "/api/clinics/south/preview-link", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, previewLink + "?locale=xx-nope", clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, new Uri(link!["url"]!.GetValue<string>()).PathAndQuery));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/email-preview?link=forged", accept: "text/html"));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/email-preview?locale=xx-nope", clinic: _key));
     }
 
     private async Task Sessions()
@@ -136,6 +168,8 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         var email = Assert.Single(Outbox.Messages(Host.Settings.OutboxPath));
         var link = new Uri(email.Headers["List-Unsubscribe"]!.Trim('<', '>')).PathAndQuery;
         await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, link));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Head, link));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Head, "/api/unsubscribe?token=forged"));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/unsubscribe?token=forged"));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/unsubscribe?token=forged", accept: "text/html"));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/unsubscribe"));

@@ -57,8 +57,10 @@ public sealed class OpenApiDocumentTests(Azurite azurite)
     [Fact]
     public void Operations_are_named_as_the_Functions_app_names_its_functions()
     {
-        var functions = FunctionsHost.HttpFunctions().Select(f => (Name: f.Method.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()!.Name,
-            Route: $"{f.Trigger.Methods!.Single().ToUpperInvariant()} /api/{f.Trigger.Route}"));
+        // One function may serve GET and HEAD; the document names the HEAD operation "…Head" (operation ids are unique).
+        var functions = FunctionsHost.HttpFunctions().SelectMany(f => f.Trigger.Methods!.Select(m => (
+            Name: f.Method.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()!.Name + (m == "head" && f.Trigger.Methods!.Length > 1 ? "Head" : ""),
+            Route: $"{m.ToUpperInvariant()} /api/{f.Trigger.Route}")));
 
         Assert.Equal(functions.Select(f => $"{f.Name}: {f.Route}").Order(),
             OpenApiContract.Committed.Operations().Select(o => $"{o.Operation["operationId"]}: {o.Method} {o.Path}").Order());

@@ -122,6 +122,36 @@ public sealed class ReminderEmailTests
     }
 
     [Fact]
+    public async Task An_outbox_file_with_spanish_text_is_strictly_well_formed_mime()
+    {
+        var folder = Directory.CreateTempSubdirectory("outbox-").FullName;
+        var sender = new OutboxEmailSender(Options.Create(new EmailOptions { OutboxPath = folder }), TestClock.New());
+
+        await sender.SendAsync(Compose(firstName: "Ángela Muñoz", locale: "es"), TestContext.Current.CancellationToken);
+
+        var file = Assert.Single(Directory.GetFiles(folder));
+        var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
+        // CRLF everywhere: no LF without its CR, no CR without its LF.
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == '\n') Assert.True(i > 0 && bytes[i - 1] == '\r', $"bare LF at byte {i}");
+            if (bytes[i] == '\r') Assert.True(i + 1 < bytes.Length && bytes[i + 1] == '\n', $"bare CR at byte {i}");
+        }
+        // 7-bit safe: the accents are encoded, not written as raw 8-bit bytes a relay may mangle.
+        Assert.All(bytes, b => Assert.True(b < 0x80));
+        var message = MimeMessage.Load(new MemoryStream(bytes));
+        var textParts = message.BodyParts.OfType<TextPart>().ToArray();
+        Assert.Equal(2, textParts.Length);
+        Assert.All(textParts, part =>
+        {
+            Assert.True(part.Headers.Contains(HeaderId.ContentTransferEncoding), $"{part.ContentType.MimeType} has no Content-Transfer-Encoding");
+            Assert.Equal("utf-8", part.ContentType.Charset, ignoreCase: true);
+            Assert.Contains("Ángela Muñoz", part.Text);
+        });
+        Assert.Contains("Hola, Ángela Muñoz:", message.TextBody);
+    }
+
+    [Fact]
     public void A_reminder_identity_is_a_stable_version_5_uuid()
     {
         var id = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));

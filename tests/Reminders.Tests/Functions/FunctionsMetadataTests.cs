@@ -15,8 +15,11 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
 
     public static TheoryData<string, string, string?, string?, string?> Expected => new()
     {
-        // name, trigger, route, method, auth level
+        // name, trigger, route, methods (comma-separated), auth level
         { "PutClinic", "httpTrigger", "clinics/{clinicId}", "put", "Function" },
+        { "IssueClinicKey", "httpTrigger", "clinics/{clinicId}/keys", "post", "Function" },
+        { "ListClinicKeys", "httpTrigger", "clinics/{clinicId}/keys", "get", "Function" },
+        { "RevokeClinicKey", "httpTrigger", "clinics/{clinicId}/keys/{keyId}", "delete", "Function" },
         { "RegisterSession", "httpTrigger", "sessions", "post", "Function" },
         { "RegisterSessions", "httpTrigger", "sessions/batch", "post", "Function" },
         { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Function" },
@@ -27,8 +30,9 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
         { "HealthLive", "httpTrigger", "health/live", "get", "Anonymous" },
         { "HealthReady", "httpTrigger", "health/ready", "get", "Anonymous" },
-        { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Function" },
-        { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get", "Anonymous" },
+        { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Anonymous" }, // a browser opens preview links without a function key
+        { "CreatePreviewLink", "httpTrigger", "clinics/{clinicId}/preview-link", "post", "Function" },
+        { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get,head", "Anonymous" }, // link scanners probe with HEAD
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
         { "GetOpenApiDocument", "httpTrigger", "openapi.json", "get", "Anonymous" },
         { "ReminderSweep", "timerTrigger", null, null, null },
@@ -73,7 +77,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
 
         Assert.Equal(trigger, binding["type"]!.GetValue<string>());
         Assert.Equal(route, binding["route"]?.GetValue<string>());
-        Assert.Equal(method, binding["methods"]?.AsArray().Single()!.GetValue<string>());
+        Assert.Equal(method, binding["methods"] is JsonArray methods ? string.Join(",", methods.Select(m => m!.GetValue<string>())) : null);
         Assert.Equal(authLevel, binding["authLevel"]?.GetValue<string>());
     }
 
@@ -147,7 +151,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText!.TrimStart('/')}"))
             .Order();
         var functionRoutes = FunctionsHost.HttpFunctions()
-            .Select(f => $"{f.Trigger.Methods!.Single().ToUpperInvariant()} api/{f.Trigger.Route}")
+            .SelectMany(f => f.Trigger.Methods!.Select(m => $"{m.ToUpperInvariant()} api/{f.Trigger.Route}"))
             .Order();
 
         Assert.Equal(functionRoutes, serverRoutes);

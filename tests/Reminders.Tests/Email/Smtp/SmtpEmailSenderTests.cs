@@ -48,6 +48,21 @@ public sealed class SmtpEmailSenderTests
     }
 
     [Fact]
+    public async Task Accented_text_reaches_the_server_with_a_transfer_encoding_on_every_text_part()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await using var sender = Sender(server.Port);
+        var email = Email() with { TextBody = "Hola, Ángela: su próxima cita en la Clínica.", HtmlBody = "<p>Hola, Ángela: su próxima cita en la Clínica.</p>" };
+
+        Assert.Equal(EmailSendOutcome.Accepted, (await sender.SendAsync(email, Ct)).Outcome);
+
+        // MailKit prepares the message for what the server announces (8BITMIME or not), as the outbox does for a file.
+        var message = (await server.MessageAsync()).Message;
+        Assert.All(message.BodyParts.OfType<TextPart>(), part => Assert.True(part.Headers.Contains(HeaderId.ContentTransferEncoding), part.ContentType.MimeType));
+        Assert.Contains("Ángela", message.TextBody);
+    }
+
+    [Fact]
     public async Task Sends_in_a_row_share_one_connection()
     {
         await using var server = await TestSmtpServer.StartAsync();

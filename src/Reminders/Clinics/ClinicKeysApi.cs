@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using Reminders.Http;
+
+namespace Reminders.Clinics;
+
+/// <summary>The admin's calls on a clinic's API keys.</summary>
+public static class ClinicKeysApi
+{
+    public sealed record KeyList(IReadOnlyList<ClinicKeys.KeyView> Keys);
+
+    /// <summary><c>POST /api/clinics/{clinicId}/keys</c> (admin): 201 with a new key, shown this once; the others keep working.</summary>
+    public static async Task<IResult> IssueKey(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicKeys keys, CancellationToken ct)
+    {
+        if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
+        if (InvalidClinicId(clinicId) is { } invalid) return invalid;
+
+        var (key, error) = await keys.IssueAsync(clinicId, ct);
+        return error switch
+        {
+            ClinicKeys.IssueError.NoClinic => NoClinic(clinicId),
+            ClinicKeys.IssueError.TooMany => Problems.Conflict(
+                $"The clinic has {ClinicKeys.MaxKeysPerClinic} keys, the most it may have: revoke one first (DELETE /api/clinics/{clinicId}/keys/{{keyId}})."),
+            _ => TypedResults.Created($"/api/clinics/{clinicId}/keys/{key!.Id}", key),
+        };
+    }
+
+    /// <summary><c>GET /api/clinics/{clinicId}/keys</c> (admin): the keys that work, by id and prefix; never a secret.</summary>
+    public static async Task<IResult> ListKeys(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicKeys keys, CancellationToken ct)
+    {
+        if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
+        if (InvalidClinicId(clinicId) is { } invalid) return invalid;
+
+        var list = await keys.ListAsync(clinicId, ct);
+        return list is null ? NoClinic(clinicId) : TypedResults.Ok(new KeyList(list));
+    }
+
+    /// <summary><c>DELETE /api/clinics/{clinicId}/keys/{keyId}</c> (admin): 204; the key stops working (see <see cref="ClinicKeys.RevokeAsync"/>).</summary>
+    public static async Task<IResult> RevokeKey(HttpRequest request, string clinicId, string keyId, ApiAuthentication auth, ClinicKeys keys, CancellationToken ct)
+    {
+        if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
+        var v = new Validation();
+        v.RequireId("clinicId", clinicId);
+        if (keyId != ClinicKeys.LegacyId && !ApiKey.IsValidId(keyId))
+            v.Add("keyId", $"keyId must be a key's id ({ApiKey.IdLength} characters, as in its prefix rk_<id>) or '{ClinicKeys.LegacyId}'.");
+        if (!v.IsValid) return v.ToResult();
+
+        return await keys.RevokeAsync(clinicId, keyId, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"Clinic '{clinicId}' has no key '{keyId}'.");
+    }
+
+    private static IResult? InvalidClinicId(string clinicId)
+    {
+        var v = new Validation();
+        v.RequireId("clinicId", clinicId);
+        return v.IsValid ? null : v.ToResult();
+    }
+
+    private static IResult NoClinic(string clinicId) => Problems.NotFound($"There is no clinic '{clinicId}'.");
+}
