@@ -333,7 +333,15 @@ public abstract class BadInputContractTests(Azurite azurite) : HostedApiTests(az
     [InlineData(2 * 1024 * 1024, true)] // may also pass the Server's own 1 MiB cap while arriving: that must be a 413 problem too
     public async Task A_session_body_over_64_KiB_is_413_naming_the_body(int size, bool chunked)
     {
-        await AssertRejectedAsync(() => Host.Client.SendAsync(Request(HttpMethod.Post, "/api/sessions", PaddedSessionBody(size, chunked))),
+        await AssertRejectedAsync(() =>
+            {
+                var request = Request(HttpMethod.Post, "/api/sessions", PaddedSessionBody(size, chunked));
+                // A declared length past the Server's 1 MiB cap is answered at once and the connection closed unread; a
+                // client still writing the body then sees a broken pipe instead of the 413. Clients that send bodies
+                // this large ask first (Expect: 100-continue), and get the 413 without sending it.
+                if (!chunked && size > 1024 * 1024) request.Headers.ExpectContinue = true;
+                return Host.Client.SendAsync(request);
+            },
             HttpStatusCode.RequestEntityTooLarge, "body");
         await AssertNewPatientAbsentAsync();
     }
