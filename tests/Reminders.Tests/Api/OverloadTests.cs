@@ -1,6 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Reminders.Tests.Infrastructure;
 
 namespace Reminders.Tests.Api;
@@ -12,19 +10,7 @@ public sealed class OverloadTests(Azurite azurite)
     public async Task Past_capacity_a_request_is_refused_with_503_and_retry_after_in_milliseconds_without_waiting()
     {
         var gate = new StorageGate();
-        var settings = new TestSettings(azurite.ConnectionString);
-        var configuration = settings.ToConfiguration();
-        await using var host = await ServerHost.StartAsync(settings with { }, TestClock.New(), services =>
-        {
-            var options = new TableClientOptions();
-            options.AddPolicy(gate, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(new TableServiceClient(configuration["AzureWebJobsStorage"], options));
-            services.PostConfigure<Reminders.Configuration.RemindersOptions>(o =>
-            {
-                o.MaxConcurrentRequests = 1;
-                o.MaxRequestWait = TimeSpan.FromMilliseconds(50);
-            });
-        });
+        await using var host = await OneAtATimeServer.StartAsync(azurite.ConnectionString, gate);
         var apiKey = await host.CreateClinicAsync("c1");
         var held = gate.HoldFirst(c => c.IsBatch);
 

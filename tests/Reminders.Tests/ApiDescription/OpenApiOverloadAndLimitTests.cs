@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.Tests.Infrastructure;
 
@@ -14,18 +13,7 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
     public async Task The_overload_503_carries_the_declared_retry_headers_and_problem()
     {
         var gate = new StorageGate();
-        var settings = new TestSettings(azurite.ConnectionString);
-        await using var host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
-        {
-            var options = new TableClientOptions();
-            options.AddPolicy(gate, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(new TableServiceClient(settings.ConnectionString, options));
-            services.PostConfigure<Reminders.Configuration.RemindersOptions>(o =>
-            {
-                o.MaxConcurrentRequests = 1;
-                o.MaxRequestWait = TimeSpan.FromMilliseconds(50);
-            });
-        });
+        await using var host = await OneAtATimeServer.StartAsync(azurite.ConnectionString, gate);
         var apiKey = await host.CreateClinicAsync("c1");
         var held = gate.HoldFirst(c => c.IsBatch);
 
