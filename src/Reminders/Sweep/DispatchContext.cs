@@ -26,16 +26,21 @@ internal sealed class DispatchContext(string runId, OptOuts optOuts)
 
     public async Task<OptOutSet> OptOutsAsync(string clinicId, CancellationToken ct)
     {
-        var entry = _optOuts.GetOrAdd(clinicId, id => new Lazy<Task<OptOutSet>>(() => optOuts.LoadClinicAsync(id, ct)));
-        try
+        // Reminders in flight share one read per clinic, so one failed read would fail every reminder waiting on it. A
+        // failed read is therefore not kept, and each waiter reads once more: one hiccup costs no reminder, and storage
+        // that stays down costs each reminder two reads before it is deferred.
+        for (var attempt = 1; ; attempt++)
         {
-            return await entry.Value;
-        }
-        catch
-        {
-            // A failed read is not kept: the clinic's next reminder reads again, so one hiccup costs one reminder.
-            _optOuts.TryRemove(new KeyValuePair<string, Lazy<Task<OptOutSet>>>(clinicId, entry));
-            throw;
+            var entry = _optOuts.GetOrAdd(clinicId, id => new Lazy<Task<OptOutSet>>(() => optOuts.LoadClinicAsync(id, ct)));
+            try
+            {
+                return await entry.Value;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                _optOuts.TryRemove(new KeyValuePair<string, Lazy<Task<OptOutSet>>>(clinicId, entry));
+                if (attempt == 2) throw;
+            }
         }
     }
 }

@@ -204,7 +204,8 @@ public sealed class SecondReaderTests(Azurite azurite)
         gate.Fail(Once(c => c.Method == "GET" && c.Touches(bed.Settings.TablePrefix + "OptOuts") && c.Url.Contains("PartitionKey eq 'c1'")));
 
         var result = await bed.SweepAsync();
-        Assert.True(result.Sent >= 2, $"one storage hiccup should cost at most one reminder; sent {result.Sent}, deferred {result.Deferred}, errors {result.Errors}");
+        // Reminders in flight share the clinic's read; each reads once more after it failed, so the hiccup costs none.
+        Assert.True(result.Sent == 3, $"one storage hiccup should cost no reminder; sent {result.Sent}, deferred {result.Deferred}, errors {result.Errors}");
     }
 
     [Fact]
