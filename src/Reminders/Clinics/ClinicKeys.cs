@@ -100,8 +100,10 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
         if (id == LegacyId) return await RevokeLegacyAsync(clinicId, ct);
 
         var row = await tables.ApiKeys.GetEntityIfExistsAsync<ClinicKeyEntity>(id, ClinicKeyEntity.Row, cancellationToken: ct);
+        // Another clinic's key row under this id is not this caller's to revoke; this clinic's listing row of the id
+        // (left by an issue that was interrupted after an id collision) is still deleted below, so no listed key is
+        // one that cannot be revoked.
         var matches = row.HasValue && row.Value!.ClinicId == clinicId;
-        if (row.HasValue && !matches) return false; // another clinic's key: not this caller's to revoke
         if (matches)
         {
             await DeleteAsync(id, ClinicKeyEntity.Row, ct);

@@ -91,6 +91,26 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(legacy));
     }
 
+    [Fact]
+    public async Task A_listed_key_whose_id_is_now_another_clinics_key_can_still_be_revoked()
+    {
+        // An issue interrupted after its listing row, whose id then went to another clinic's key (a collision of the
+        // random ids, handled by drawing again; a crash at that point leaves the listing row behind).
+        await _host.CreateClinicAsync("c1");
+        var otherKey = await _host.CreateClinicAsync("c2");
+        var id = ApiKey.IdOf(otherKey)!;
+        var tables = _host.Services.GetRequiredService<ReminderTables>();
+        await tables.ApiKeys.AddEntityAsync(new ClinicKeyListingEntity { PartitionKey = ClinicKeyListingEntity.PartitionOf("c1"), RowKey = id, CreatedAt = _host.Time.GetUtcNow() });
+        Assert.Contains(id, await ListedIdsAsync("c1"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+
+        Assert.DoesNotContain(id, await ListedIdsAsync("c1"));
+        // The other clinic's key is untouched: c1's admin call reached nothing of c2's.
+        Assert.Contains(id, await ListedIdsAsync("c2"));
+        Assert.Equal(HttpStatusCode.NotFound, await UseAsync(otherKey));
+    }
+
     public static TheoryData<string> MalformedKeys() =>
     [
         new string('a', 10_000),
