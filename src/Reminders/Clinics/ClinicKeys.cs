@@ -31,7 +31,15 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
         var clinic = await ReadClinicAsync(clinicId, ct);
         if (clinic is null) return (null, IssueError.NoClinic);
         if ((await ListAsync(clinic, ct)).Count >= MaxKeysPerClinic) return (null, IssueError.TooMany);
-        return (await WriteNewKeyAsync(clinicId, ct), IssueError.None);
+        var issued = await WriteNewKeyAsync(clinicId, ct);
+        // Two issues may both have counted MaxKeysPerClinic - 1. Counting again after writing, each sees at least the
+        // keys written before its own: whichever sees too many takes its key back (never shown, so never used).
+        if ((await ListAsync(clinic, ct)).Count > MaxKeysPerClinic)
+        {
+            await DeleteRowsAsync(clinicId, issued.Id, ct);
+            return (null, IssueError.TooMany);
+        }
+        return (issued, IssueError.None);
     }
 
     /// <summary>

@@ -92,6 +92,27 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_issues_racing_at_nine_keys_never_leave_more_than_ten()
+    {
+        await _host.CreateClinicAsync("c1");
+        for (var i = 2; i < ClinicKeys.MaxKeysPerClinic; i++)
+            Assert.Equal(HttpStatusCode.Created, (await AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys")).StatusCode);
+        Assert.Equal(ClinicKeys.MaxKeysPerClinic - 1, (await ListedIdsAsync("c1")).Length);
+
+        // The first issue has counted nine and is about to write its listing row; the second runs meanwhile.
+        var held = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"keys:c1\"", StringComparison.Ordinal));
+        var first = AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        await held.Reached;
+        var second = await AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        held.Release();
+        var statuses = new[] { (await first).StatusCode, second.StatusCode };
+
+        Assert.True((await ListedIdsAsync("c1")).Length <= ClinicKeys.MaxKeysPerClinic, $"answers {string.Join(", ", statuses)}");
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Contains(HttpStatusCode.Created, statuses);
+    }
+
+    [Fact]
     public async Task A_listed_key_whose_id_is_now_another_clinics_key_can_still_be_revoked()
     {
         // An issue interrupted after its listing row, whose id then went to another clinic's key (a collision of the
