@@ -19,18 +19,21 @@ public sealed class ApiKeyCache(TimeProvider time)
     public Clinic? Find(string keyHash) =>
         _byKeyHash.TryGetValue(keyHash, out var cached) && cached.Until > time.GetUtcNow() ? cached.Clinic : null;
 
-    /// <summary>Taken before a lookup reads storage, and handed to <see cref="Remember"/>.</summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    /// <summary>What a lookup notes before it reads storage, and hands to <see cref="Remember"/>.</summary>
+    public readonly record struct Lookup(long Generation, DateTimeOffset StartedAt);
+
+    public Lookup BeginLookup() => new(Interlocked.Read(ref _generation), time.GetUtcNow());
 
     /// <summary>
-    /// Remembers what a lookup found, unless something was forgotten since it began (<paramref name="generation"/>):
-    /// a revocation that landed between the lookup's reads would otherwise be undone here for a whole
-    /// <see cref="Lifetime"/>. Storing first and checking after means a forget either sees the entry or is seen.
+    /// Remembers what a lookup found, until <see cref="Lifetime"/> after the lookup began (not after it ended: a slow
+    /// read must not stretch how long a key revoked elsewhere keeps working here), and not at all if something was
+    /// forgotten since it began: a revocation that landed between the lookup's reads would otherwise be undone here.
+    /// Storing first and checking after means a forget either sees the entry or is seen.
     /// </summary>
-    public void Remember(string keyHash, Clinic clinic, long generation)
+    public void Remember(string keyHash, Clinic clinic, Lookup lookup)
     {
-        _byKeyHash[keyHash] = (clinic, time.GetUtcNow() + Lifetime);
-        if (Interlocked.Read(ref _generation) != generation) _byKeyHash.TryRemove(keyHash, out _);
+        _byKeyHash[keyHash] = (clinic, lookup.StartedAt + Lifetime);
+        if (Interlocked.Read(ref _generation) != lookup.Generation) _byKeyHash.TryRemove(keyHash, out _);
     }
 
     public void ForgetKey(string keyHash)

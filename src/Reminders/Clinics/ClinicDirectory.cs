@@ -28,7 +28,7 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
     {
         var hash = ApiKey.Hash(apiKey);
         if (cache.Find(hash) is { } cached) return cached;
-        var generation = cache.Generation;
+        var lookup = cache.BeginLookup();
         await tables.EnsureCreatedAsync(ct);
 
         string clinicId;
@@ -51,7 +51,7 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
         // legacy key, matches no clinic.
         if (id is null && clinic.Value!.ApiKeyHash != hash) return null;
         var found = clinic.Value!.ToClinic();
-        cache.Remember(hash, found, generation);
+        cache.Remember(hash, found, lookup);
         return found;
     }
 

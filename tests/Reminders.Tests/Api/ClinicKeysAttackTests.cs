@@ -92,6 +92,25 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_revoked_elsewhere_during_a_slow_lookup_stops_here_within_the_cache_lifetime_of_the_revocation()
+    {
+        var key = await _host.CreateClinicAsync("c1");
+        var id = ApiKey.IdOf(key)!;
+        // This instance has read the key row; its clinic read is slow (storage retries). Another instance revokes the key now.
+        var held = _gate.HoldFirst(ClinicRowRead("c1"));
+        var inFlight = UseAsync(key);
+        await held.Reached;
+        await _host.Services.GetRequiredService<ReminderTables>().ApiKeys.DeleteEntityAsync(id, ClinicKeyEntity.Row);
+        _host.Time.Advance(TimeSpan.FromSeconds(10));
+        held.Release();
+        await inFlight;
+
+        // 30 s after the revocation: whatever this instance remembered from before it must have expired.
+        _host.Time.Advance(ApiKeyCache.Lifetime - TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(key));
+    }
+
+    [Fact]
     public async Task Two_issues_racing_at_nine_keys_never_leave_more_than_ten()
     {
         await _host.CreateClinicAsync("c1");
