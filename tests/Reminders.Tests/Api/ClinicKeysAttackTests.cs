@@ -111,6 +111,57 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_revoked_from_the_listing_while_it_is_being_issued_never_works_unlisted()
+    {
+        await _host.CreateClinicAsync("c1");
+        var before = await ListedIdsAsync("c1");
+        // The issue has written its listing row and waits to write the key row; an admin sees the new id and revokes it.
+        var held = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
+        var issuing = AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        await held.Reached;
+        var id = Assert.Single((await ListedIdsAsync("c1")).Except(before));
+        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        held.Release();
+        var issued = await issuing;
+
+        // Every key row of the clinic (every key that works) is listed, and so can be revoked.
+        var listed = await ListedIdsAsync("c1");
+        var working = new List<string>();
+        await foreach (var row in _host.Services.GetRequiredService<ReminderTables>().ApiKeys.QueryAsync<ClinicKeyEntity>(e => e.RowKey == ClinicKeyEntity.Row))
+            if (row.ClinicId == "c1") working.Add(row.PartitionKey);
+        Assert.All(working, w => Assert.Contains(w, listed));
+        if (issued.StatusCode == HttpStatusCode.Created)
+        {
+            var key = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+            Assert.Contains(ApiKey.IdOf(key)!, listed);
+        }
+    }
+
+    [Fact]
+    public async Task A_key_revoked_while_it_is_being_issued_does_not_work_when_the_issue_finishes_first()
+    {
+        await _host.CreateClinicAsync("c1");
+        var before = await ListedIdsAsync("c1");
+        var keyRow = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
+        var issuing = AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        await keyRow.Reached;
+        var id = Assert.Single((await ListedIdsAsync("c1")).Except(before));
+        // The revocation finds no key row yet and is about to delete the listing row; the issue then completes.
+        var listingDelete = _gate.HoldFirst(c => c.Method == "DELETE" && c.Url.Contains($"keys:c1',RowKey='{id}'", StringComparison.Ordinal));
+        var revoking = AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}");
+        await listingDelete.Reached;
+        keyRow.Release();
+        var issued = await issuing;
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        listingDelete.Release();
+        Assert.Equal(HttpStatusCode.NoContent, (await revoking).StatusCode);
+
+        var key = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+        Assert.DoesNotContain(ApiKey.IdOf(key)!, await ListedIdsAsync("c1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(key));
+    }
+
+    [Fact]
     public async Task Two_issues_racing_at_nine_keys_never_leave_more_than_ten()
     {
         await _host.CreateClinicAsync("c1");
