@@ -13,16 +13,39 @@ public sealed class ApiKeyCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (Clinic Clinic, DateTimeOffset Until)> _byKeyHash = new(StringComparer.Ordinal);
 
+    /// <summary>Counts forgets: a lookup that read storage before a revocation must not cache what it read after it.</summary>
+    private long _generation;
+
     public Clinic? Find(string keyHash) =>
         _byKeyHash.TryGetValue(keyHash, out var cached) && cached.Until > time.GetUtcNow() ? cached.Clinic : null;
 
-    public void Remember(string keyHash, Clinic clinic) => _byKeyHash[keyHash] = (clinic, time.GetUtcNow() + Lifetime);
+    /// <summary>What a lookup notes before it reads storage, and hands to <see cref="Remember"/>.</summary>
+    public readonly record struct Lookup(long Generation, DateTimeOffset StartedAt);
 
-    public void ForgetKey(string keyHash) => _byKeyHash.TryRemove(keyHash, out _);
+    public Lookup BeginLookup() => new(Interlocked.Read(ref _generation), time.GetUtcNow());
+
+    /// <summary>
+    /// Remembers what a lookup found, until <see cref="Lifetime"/> after the lookup began (not after it ended: a slow
+    /// read must not stretch how long a key revoked elsewhere keeps working here), and not at all if something was
+    /// forgotten since it began: a revocation that landed between the lookup's reads would otherwise be undone here.
+    /// Storing first and checking after means a forget either sees the entry or is seen.
+    /// </summary>
+    public void Remember(string keyHash, Clinic clinic, Lookup lookup)
+    {
+        _byKeyHash[keyHash] = (clinic, lookup.StartedAt + Lifetime);
+        if (Interlocked.Read(ref _generation) != lookup.Generation) _byKeyHash.TryRemove(keyHash, out _);
+    }
+
+    public void ForgetKey(string keyHash)
+    {
+        Interlocked.Increment(ref _generation);
+        _byKeyHash.TryRemove(keyHash, out _);
+    }
 
     /// <summary>Every key of the clinic: its settings changed. The cache holds the keys recently used here, so the scan is short.</summary>
     public void ForgetClinic(string clinicId)
     {
+        Interlocked.Increment(ref _generation);
         foreach (var (hash, entry) in _byKeyHash)
             if (entry.Clinic.Id == clinicId) _byKeyHash.TryRemove(hash, out _);
     }

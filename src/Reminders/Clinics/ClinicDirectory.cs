@@ -28,6 +28,7 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
     {
         var hash = ApiKey.Hash(apiKey);
         if (cache.Find(hash) is { } cached) return cached;
+        var lookup = cache.BeginLookup();
         await tables.EnsureCreatedAsync(ct);
 
         string clinicId;
@@ -50,7 +51,7 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
         // legacy key, matches no clinic.
         if (id is null && clinic.Value!.ApiKeyHash != hash) return null;
         var found = clinic.Value!.ToClinic();
-        cache.Remember(hash, found);
+        cache.Remember(hash, found, lookup);
         return found;
     }
 

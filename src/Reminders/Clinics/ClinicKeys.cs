@@ -31,7 +31,15 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
         var clinic = await ReadClinicAsync(clinicId, ct);
         if (clinic is null) return (null, IssueError.NoClinic);
         if ((await ListAsync(clinic, ct)).Count >= MaxKeysPerClinic) return (null, IssueError.TooMany);
-        return (await WriteNewKeyAsync(clinicId, ct), IssueError.None);
+        var issued = await WriteNewKeyAsync(clinicId, ct);
+        // Two issues may both have counted MaxKeysPerClinic - 1. Counting again after writing, each sees at least the
+        // keys written before its own: whichever sees too many takes its key back (never shown, so never used).
+        if ((await ListAsync(clinic, ct)).Count > MaxKeysPerClinic)
+        {
+            await DeleteRowsAsync(clinicId, issued.Id, ct);
+            return (null, IssueError.TooMany);
+        }
+        return (issued, IssueError.None);
     }
 
     /// <summary>
@@ -52,6 +60,14 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
                 await tables.ApiKeys.AddEntityAsync(listing, ct);
                 listed = true;
                 await tables.ApiKeys.AddEntityAsync(new ClinicKeyEntity { PartitionKey = id, ClinicId = clinicId, Hash = ApiKey.Hash(key), CreatedAt = now }, ct);
+                // A revocation may have taken the listing row (the id was visible there) before the key row existed:
+                // then this key must not work. RevokeAsync looks again for the key row after it, for the other order.
+                if (!(await tables.ApiKeys.GetEntityIfExistsAsync<ClinicKeyListingEntity>(listing.PartitionKey, listing.RowKey, cancellationToken: ct)).HasValue)
+                {
+                    await DeleteAsync(id, ClinicKeyEntity.Row, ct);
+                    if (attempt < 3) continue;
+                    throw new InvalidOperationException("Each key issued for the clinic was revoked while it was being issued.");
+                }
                 return new IssuedKey(id, ApiKey.DisplayPrefix(id), key, now);
             }
             catch (RequestFailedException e) when (e.IsConflict() && attempt < 3)
@@ -100,8 +116,10 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
         if (id == LegacyId) return await RevokeLegacyAsync(clinicId, ct);
 
         var row = await tables.ApiKeys.GetEntityIfExistsAsync<ClinicKeyEntity>(id, ClinicKeyEntity.Row, cancellationToken: ct);
+        // Another clinic's key row under this id is not this caller's to revoke; this clinic's listing row of the id
+        // (left by an issue that was interrupted after an id collision) is still deleted below, so no listed key is
+        // one that cannot be revoked.
         var matches = row.HasValue && row.Value!.ClinicId == clinicId;
-        if (row.HasValue && !matches) return false; // another clinic's key: not this caller's to revoke
         if (matches)
         {
             await DeleteAsync(id, ClinicKeyEntity.Row, ct);
@@ -109,6 +127,17 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
         }
         // The listing row last: an interrupted revocation leaves a listed key that no longer works, and repeating it finishes.
         var listed = await DeleteAsync(ClinicKeyListingEntity.PartitionOf(clinicId), id, ct);
+        if (listed && !row.HasValue)
+        {
+            // Listed but no key row yet: an issue in progress. If its key row arrived meanwhile, it goes too (if it
+            // arrives later, the issue finds its listing row gone and deletes it itself).
+            var late = await tables.ApiKeys.GetEntityIfExistsAsync<ClinicKeyEntity>(id, ClinicKeyEntity.Row, cancellationToken: ct);
+            if (late.HasValue && late.Value!.ClinicId == clinicId)
+            {
+                await DeleteAsync(id, ClinicKeyEntity.Row, ct);
+                cache.ForgetKey(late.Value.Hash);
+            }
+        }
         return matches || listed;
     }
 

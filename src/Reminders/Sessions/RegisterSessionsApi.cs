@@ -30,6 +30,10 @@ public static class RegisterSessionsApi
 
         var body = await JsonBody.ReadBytesAsync(request, MaxBytes, ct);
         if (body.Error is not null) return body.Error;
+        // Checked up front: the document below is read item by item as text, and bytes that are not UTF-8 would throw
+        // there (a 500) rather than fail to parse.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Value))
+            return Problems.Invalid("body", "The body is not valid UTF-8.");
         JsonDocument document;
         try
         {
@@ -46,9 +50,13 @@ public static class RegisterSessionsApi
                 return Problems.Invalid("sessions", "sessions is required: an array of session bodies, as POST /api/sessions takes.");
             // A misplaced field (one meant for an item, or a typo) is refused as in every other body, not ignored.
             var unknown = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var lists = 0;
             foreach (var property in document.RootElement.EnumerateObject())
-                if (property.Name != "sessions") unknown[property.Name] = [UnknownFields.Message + " The batch body has only sessions."];
+                if (property.Name == "sessions") lists++;
+                else unknown[property.Name] = [UnknownFields.Message + " The batch body has only sessions."];
             if (unknown.Count > 0) return Problems.Invalid(unknown);
+            // The document keeps duplicate names and TryGetProperty finds one of them: a second list would be dropped unseen.
+            if (lists > 1) return Problems.Invalid("sessions", "sessions appears more than once: send one list.");
             var count = list.GetArrayLength();
             if (count is 0 or > SessionBatchRegistration.MaxItems)
                 return Problems.Invalid("sessions", $"sessions must hold 1 to {SessionBatchRegistration.MaxItems} items.");
