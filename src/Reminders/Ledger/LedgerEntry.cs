@@ -38,6 +38,19 @@ public sealed class LedgerEntry : ITableEntity
     /// <summary>The provider's error code, or the reason the ledger gave up (a code, never provider text).</summary>
     public string? ErrorCode { get; set; }
 
+    /// <summary>The clinic the reminder belongs to (not personal data): where a bounce reported for it is recorded.</summary>
+    public string? ClinicId { get; set; }
+
+    /// <summary>
+    /// The provider's last word on delivery (ACS delivery reports): Delivered, Expanded, Bounced, Suppressed,
+    /// Quarantined, FilteredSpam or Failed. The latest by the report's own time wins.
+    /// </summary>
+    public string? Delivery { get; set; }
+    /// <summary>The time the provider gave the delivery report (its event time).</summary>
+    public DateTimeOffset? DeliveryAt { get; set; }
+    /// <summary>The provider's status message, with anything like an email address taken out. Never logged.</summary>
+    public string? DeliveryReason { get; set; }
+
     public Guid ReminderId => Guid.Parse(PartitionKey);
 
     public bool IsFinal => Outcome is LedgerOutcome.Accepted or LedgerOutcome.Rejected or LedgerOutcome.Failed;
