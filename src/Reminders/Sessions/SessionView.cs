@@ -36,7 +36,9 @@ public sealed record DeliveryView(string Status, DateTimeOffset At, string? Reas
     /// <summary>Each sent reminder's delivery state from the send ledger (one read each, in parallel; only sent reminders are read).</summary>
     public static async Task<IReadOnlyDictionary<Guid, DeliveryView>> ReadAsync(Ledger.SendLedger ledger, IEnumerable<SessionEntity> sessions, CancellationToken ct)
     {
-        var ids = sessions.Where(s => s.Status == Plan.ReminderStatus.Sent).Select(s => s.ReminderId).Distinct().ToList();
+        // Sent, or Failed after ACS took it and then gave up: the only reminders a provider reported on.
+        var ids = sessions.Where(s => s.Status == Plan.ReminderStatus.Sent || (s.Status == Plan.ReminderStatus.Failed && s.MessageId is not null))
+            .Select(s => s.ReminderId).Distinct().ToList();
         var found = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DeliveryView>();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, token) =>
         {

@@ -177,6 +177,23 @@ public abstract class DeliveryReportContractTests(Azurite azurite) : HostedApiTe
     }
 
     [Fact]
+    public async Task Reports_racing_for_one_reminder_end_at_the_latest()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var id = await SentAsync(apiKey);
+        string[] states = ["Expanded", "Delivered", "Quarantined", "FilteredSpam", "Failed"];
+
+        // Concurrent writers to one ledger row: each update is ETag-conditional and read again on 412.
+        var posts = Enumerable.Range(0, 10).Select(i => PostOkAsync(new JsonArray(EventGridEvent(id, states[i % states.Length], T0.AddSeconds(i)))));
+        var outcomes = await Task.WhenAll(posts);
+
+        var delivery = (await DeliveryAsync(apiKey))!;
+        Assert.Equal(states[9 % states.Length], delivery["status"]!.GetValue<string>());
+        Assert.Equal(T0.AddSeconds(9), delivery["at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(10, outcomes.Sum(o => o["recorded"]!.GetValue<int>() + o["unchanged"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task A_wrong_or_missing_secret_is_401_and_changes_nothing()
     {
         var apiKey = await Host.CreateClinicAsync("c1");
