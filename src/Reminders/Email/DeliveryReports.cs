@@ -136,10 +136,11 @@ public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, 
             // The address is hashed here and now (clinic-scoped, keyed), and goes no further.
             var addressHash = entry.ClinicId is { Length: > 0 } clinicId && !string.IsNullOrWhiteSpace(report.Recipient)
                 ? optOuts.AddressHash(clinicId, report.Recipient) : null;
-            if (!await ledger.RecordDeliveryAsync(entry, status, report.At, report.Reason, ct)) { unchanged++; continue; }
-            recorded++;
+            // A repeat or an older report changes nothing, a bounce included (one the clinic lifted stays lifted).
+            if (entry.DeliveryAt is { } known && known >= report.At) { unchanged++; continue; }
             if (status is "Bounced" or "Suppressed")
             {
+                // Before the ledger: if this write fails, Event Grid's retry finds the ledger unchanged and writes both.
                 if (addressHash is null)
                     logger.LogWarning("Reminder {ReminderId} {Status}, but its clinic or recipient is not known: no address is stopped", entry.ReminderId, status);
                 else
@@ -149,6 +150,8 @@ public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, 
                         entry.ReminderId, status);
                 }
             }
+            if (await ledger.RecordDeliveryAsync(entry, status, report.At, report.Reason, ct)) recorded++;
+            else unchanged++;
         }
         var outcome = new Outcome(parsed.Reports.Count + parsed.Other, recorded, unchanged, unmatched, ignored);
         logger.LogInformation("Email delivery reports: {Events} events, {Recorded} recorded, {Unchanged} unchanged, {Unmatched} for unknown messages, {Ignored} ignored",

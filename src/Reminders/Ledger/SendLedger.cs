@@ -157,7 +157,7 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
     /// </summary>
     private async Task RecordMessageIdAsync(LedgerEntry entry, CancellationToken ct)
     {
-        if (entry.Outcome != LedgerOutcome.Accepted || entry.ProviderMessageId is not { } id) return;
+        if (entry.Outcome != LedgerOutcome.Accepted || entry.Provider != AcsProvider || entry.ProviderMessageId is not { } id) return;
         if (Guid.TryParse(id, out var g) && g == entry.ReminderId) return;
         try
         {
@@ -171,6 +171,9 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
             // Its delivery reports are then ignored (and counted); the send itself stands.
         }
     }
+
+    /// <summary>The ledger's name for ACS (<see cref="SenderTraits.Provider"/>): only its sends get delivery reports.</summary>
+    public const string AcsProvider = "Acs";
 
     private static string MessageIdPartition(string messageId) => "acs|" + messageId;
 

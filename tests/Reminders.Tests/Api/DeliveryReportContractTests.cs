@@ -247,7 +247,8 @@ public abstract class DeliveryReportContractTests(Azurite azurite) : HostedApiTe
         var c2 = await Host.CreateClinicAsync("c2");
         var id = await SentAsync(c1, email: "Ana@Example.com");
 
-        await PostOkAsync(new JsonArray(EventGridEvent(id, "Bounced", T0, recipient: "ana@example.com")));
+        var bounce = EventGridEvent(id, "Bounced", T0, recipient: "ana@example.com");
+        await PostOkAsync(new JsonArray(bounce.DeepClone()));
         Assert.True((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
 
         // The same address, this clinic: skipped, Bounced. Another clinic: sent.
@@ -272,6 +273,9 @@ public abstract class DeliveryReportContractTests(Azurite azurite) : HostedApiTe
         Assert.True((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
         var lift = await Host.SendAsync(HttpMethod.Delete, "/api/patients/p1/bounce", c1);
         Assert.Equal(HttpStatusCode.NoContent, lift.StatusCode);
+        Assert.False((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
+        // Event Grid delivering the old report again does not undo the clinic's decision.
+        Assert.Equal(1, (await PostOkAsync(new JsonArray(bounce.DeepClone())))["unchanged"]!.GetValue<int>());
         Assert.False((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
         Assert.Equal(1, (await Host.SweepAsync()).Count("sent"));
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Delete, "/api/patients/nobody/bounce", c1)).StatusCode);
