@@ -6,8 +6,9 @@ namespace Reminders.Ledger;
 /// <summary>
 /// One reminder's dealings with email providers: PartitionKey the reminder id, RowKey "send". Created by the first
 /// attempt to send it, before any provider call, and from then on written only by the sender path. It holds ids,
-/// times, counts and provider codes, never an address, a name or a provider's free text, so erasure keeps it as the
-/// proof that stops a re-send.
+/// times, counts and provider codes, never an address or a name (the one provider text, a delivery report's reason, is
+/// stored with anything like an address taken out), so erasure keeps it as the proof that stops a re-send. Delivery
+/// reports (Event Grid) write the Delivery* fields, ETag-conditionally like every other write.
 /// </summary>
 public sealed class LedgerEntry : ITableEntity
 {
