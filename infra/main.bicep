@@ -58,6 +58,15 @@ param linkSigningKey string
 @metadata({ azd: { type: 'generate', config: { length: 44, noSpecial: true } } })
 param addressHashKey string
 
+@secure()
+@minLength(32)
+@description('The secret in the Event Grid subscription URL for ACS delivery reports (POST /api/events/email?secret=).')
+@metadata({ azd: { type: 'generate', config: { length: 44, noSpecial: true } } })
+param eventGridSecret string
+
+@description('Subscribe the app to ACS delivery reports. Leave false for the first deployment: Event Grid validates the endpoint when the subscription is created, so the app must already be deployed. Then set true and provision again.')
+param deliveryReports bool = false
+
 var tags = { 'azd-env-name': environmentName }
 // Short and stable per subscription, environment and region: storage and vault names are global and short.
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -112,6 +121,7 @@ module vault 'modules/keyvault.bicep' = {
     adminKey: adminKey
     linkSigningKey: linkSigningKey
     addressHashKey: addressHashKey
+    eventGridSecret: eventGridSecret
   }
 }
 
@@ -154,6 +164,20 @@ module api 'modules/functionapp.bicep' = {
   }
   // Reading the other modules' outputs makes this module wait for them, role assignments included: the app's
   // settings are applied (and it starts) only once its identity may read the vault, storage and ACS.
+}
+
+// ACS delivery reports through an Event Grid system topic on the ACS resource; the subscription once the app is deployed.
+module events 'modules/deliveryreports.bicep' = {
+  name: 'deliveryreports'
+  scope: group
+  params: {
+    token: token
+    tags: tags
+    communicationName: email.outputs.name
+    functionAppName: api.outputs.name
+    eventGridSecret: eventGridSecret
+    subscribe: deliveryReports
+  }
 }
 
 // Read by azd (written to .azure/<env>/.env) and by docs/deploy.md's commands.

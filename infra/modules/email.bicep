@@ -94,6 +94,7 @@ resource send 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 var senderDomain = useCustomDomain ? customDomain : managedDomain.properties.mailFromSenderDomain
 
+output name string = communication.name
 output endpoint string = 'https://${communication.properties.hostName}'
 // DoNotReply exists on every ACS domain without a sender-username resource.
 output senderAddress string = 'DoNotReply@${senderDomain}'

@@ -120,6 +120,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
     Reminders__AdminKey: format(keyVaultReference, secretUris.adminKey)
     Reminders__LinkSigningKey: format(keyVaultReference, secretUris.linkSigningKey)
     Reminders__AddressHashKey: format(keyVaultReference, secretUris.addressHashKey)
+    Reminders__EventGridSecret: format(keyVaultReference, secretUris.eventGridSecret)
     Email__Provider: 'Acs'
     Email__SenderAddress: senderAddress
     Email__Acs__Endpoint: acsEndpoint

@@ -1,4 +1,4 @@
-// The app's three secrets. Authorization is Azure RBAC (no access policies): the app's identity may read secrets
+// The app's four secrets. Authorization is Azure RBAC (no access policies): the app's identity may read secrets
 // of this vault and nothing else. The app reads them through Key Vault references in its settings.
 import { keyVaultSecretsUser } from 'roles.bicep'
 
@@ -17,6 +17,9 @@ param linkSigningKey string
 
 @secure()
 param addressHashKey string
+
+@secure()
+param eventGridSecret string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -52,6 +55,12 @@ resource addressHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: addressHashKey }
 }
 
+resource eventGridSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'reminders-event-grid-secret'
+  properties: { value: eventGridSecret }
+}
+
 resource readSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, principalId, keyVaultSecretsUser)
   scope: vault
@@ -68,4 +77,5 @@ output secretUris object = {
   adminKey: adminKeySecret.properties.secretUri
   linkSigningKey: linkSigningKeySecret.properties.secretUri
   addressHashKey: addressHashKeySecret.properties.secretUri
+  eventGridSecret: eventGridSecretSecret.properties.secretUri
 }

@@ -18,6 +18,11 @@ public sealed class PatientFunctions(ApiAuthentication auth, PatientAdministrati
         string patientId, string sessionId, CancellationToken ct) =>
         PatientsApi.CancelSession(request, patientId, sessionId, auth, patients, ct);
 
+    [Function("LiftBounce")]
+    public Task<IResult> LiftBounce(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "patients/{patientId}/bounce")] HttpRequest request, string patientId, CancellationToken ct) =>
+        PatientsApi.LiftBounce(request, patientId, auth, patients, ct);
+
     [Function("ErasePatient")]
     public Task<IResult> ErasePatient(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "patients/{patientId}")] HttpRequest request, string patientId, CancellationToken ct) =>

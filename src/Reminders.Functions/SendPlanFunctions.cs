@@ -6,10 +6,10 @@ using Reminders.Plan;
 
 namespace Reminders.Functions;
 
-public sealed class SendPlanFunctions(ApiAuthentication auth, PatientRecords records, Reminders.Security.SealedTokens tokens)
+public sealed class SendPlanFunctions(ApiAuthentication auth, PatientRecords records, Reminders.Security.SealedTokens tokens, Reminders.Ledger.SendLedger ledger)
 {
     [Function("GetSendPlan")]
     public Task<IResult> GetSendPlan(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reminders")] HttpRequest request, CancellationToken ct) =>
-        SendPlanApi.GetSendPlan(request, auth, records, tokens, ct);
+        SendPlanApi.GetSendPlan(request, auth, records, tokens, ledger, ct);
 }

@@ -28,6 +28,7 @@ public static class RemindersRoutes
         api.MapGet("/patients/{patientId}", PatientsApi.GetPatient).DescribeGetPatient();
         api.MapDelete("/patients/{patientId}/sessions/{sessionId}", PatientsApi.CancelSession).DescribeCancelSession();
         api.MapDelete("/patients/{patientId}", PatientsApi.ErasePatient).DescribeErasePatient();
+        api.MapDelete("/patients/{patientId}/bounce", PatientsApi.LiftBounce).DescribeLiftBounce();
         api.MapGet("/reminders", SendPlanApi.GetSendPlan).DescribeGetSendPlan();
         api.MapPost("/sweeps", SweepsApi.RunSweep).DescribeRunSweep();
         api.MapGet("/health", HealthApi.GetHealth).DescribeHealth();
@@ -37,6 +38,8 @@ public static class RemindersRoutes
         api.MapPost("/clinics/{clinicId}/preview-link", EmailPreviewApi.CreatePreviewLink).DescribeCreatePreviewLink();
         api.MapMethods("/unsubscribe", [HttpMethods.Get, HttpMethods.Head], UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
+        api.MapPost("/events/email", DeliveryReportsApi.ReceiveEmailEvents).DescribeReceiveEmailEvents();
+        api.MapMethods("/events/email", [HttpMethods.Options], DeliveryReportsApi.ValidateEmailEvents).DescribeValidateEmailEvents();
         api.MapOpenApi(OpenApiSetup.DocumentRoute);
     }
 }

@@ -39,6 +39,17 @@ internal static class DescriptionConventions
             return Task.CompletedTask;
         });
 
+    /// <summary>A JSON body that is one of two types (the generator keeps one body type per status).</summary>
+    public static RouteHandlerBuilder RespondsEither<T1, T2>(this RouteHandlerBuilder route, int status, string description) => route
+        .Responds(status, typeof(T1), description, Json)
+        .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var name = typeof(T2).Name;
+            context.Document!.AddComponent(name, await context.GetOrCreateSchemaAsync(typeof(T2), null, cancellationToken));
+            var media = ((OpenApiResponse)operation.Responses![status.ToString()]).Content![Json];
+            media.Schema = new OpenApiSchema { OneOf = [media.Schema!, new OpenApiSchemaReference(name, context.Document)] };
+        });
+
     /// <summary>A body read by <see cref="JsonBody"/>: its 400 (malformed or invalid), 413 (over the limit) and 415 (not JSON).</summary>
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder route, int maxBytes) => route
         .WithRequestBody<T>(Json, required: true)

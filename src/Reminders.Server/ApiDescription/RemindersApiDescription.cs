@@ -102,6 +102,42 @@ public static class RemindersApiDescription
         .Responds(404, typeof(ProblemDetails), "No such patient in this clinic.", ProblemJson)
         .RequiresClinicKey();
 
+    public static RouteHandlerBuilder DescribeLiftBounce(this RouteHandlerBuilder route) => route
+        .WithName("LiftBounce").WithTags("Patients")
+        .WithSummary("Lift a bounce on the patient's current address (clinic).")
+        .WithDescription("After a hard bounce or a provider suppression (`bounced: true`), this clinic's reminders to that address are skipped " +
+                         "with reason Bounced. Once the address is checked, this sends them again. A new address clears it by itself. Idempotent.")
+        .Responds(204, null, "Lifted, or there was nothing to lift.")
+        .RespondsInvalid("patientId is not a valid id.")
+        .Responds(404, typeof(ProblemDetails), "No such patient in this clinic.", ProblemJson)
+        .RequiresClinicKey();
+
+    public static RouteHandlerBuilder DescribeReceiveEmailEvents(this RouteHandlerBuilder route) => route
+        .WithName("ReceiveEmailEvents").WithTags("Delivery reports")
+        .WithSummary("ACS email delivery reports from Event Grid (the subscription's secret).")
+        .WithDescription("Event Grid schema (a JSON array) or CloudEvents 1.0 (application/cloudevents+json, application/cloudevents-batch+json). " +
+                         "A Microsoft.EventGrid.SubscriptionValidationEvent is answered with its validationResponse. " +
+                         "Microsoft.Communication.EmailDeliveryReportReceived events update their reminder's `delivery` (the latest by event time wins); " +
+                         "Bounced or Suppressed stops the clinic's reminders to that address. Reports for unknown messages and other event types are ignored. " +
+                         "On Azure the Functions key (`code=`) is required too.")
+        .WithQuery("secret", required: true, "The secret set in Reminders:EventGridSecret, part of the subscription's URL.", new OpenApiSchema { Type = JsonSchemaType.String })
+        .WithRequestBody<System.Text.Json.JsonElement>(Json, required: true)
+        .RespondsEither<Email.DeliveryReports.Outcome, Email.DeliveryReportsApi.ValidationAnswer>(200,
+            "The events were taken (counts), or a subscription validation event is answered (`validationResponse`).")
+        .Responds(400, typeof(HttpValidationProblemDetails), "Malformed JSON or a malformed event (`errors.body`); nothing was applied.", ProblemJson)
+        .Responds(401, typeof(ProblemDetails), "The secret is missing or wrong (or none is set).", ProblemJson)
+        .Responds(413, typeof(FieldProblemDetails), $"The body is over {Email.DeliveryReportsApi.MaxBytes} bytes (`field`: `body`).", ProblemJson)
+        .Responds(415, typeof(FieldProblemDetails), "The body is not JSON (`field`: `Content-Type`).", ProblemJson);
+
+    public static RouteHandlerBuilder DescribeValidateEmailEvents(this RouteHandlerBuilder route) => route
+        .WithName("ValidateEmailEvents").WithTags("Delivery reports")
+        .WithSummary("The CloudEvents webhook validation handshake (the subscription's secret).")
+        .WithDescription("Answers WebHook-Allowed-Origin with the WebHook-Request-Origin asked for, and WebHook-Allowed-Rate: *.")
+        .WithQuery("secret", required: true, "The secret set in Reminders:EventGridSecret, part of the subscription's URL.", new OpenApiSchema { Type = JsonSchemaType.String })
+        .Responds(200, null, "Allowed: see the WebHook-Allowed-Origin and WebHook-Allowed-Rate headers.")
+        .Responds(400, typeof(HttpValidationProblemDetails), "No WebHook-Request-Origin header (`errors.WebHook-Request-Origin`).", ProblemJson)
+        .Responds(401, typeof(ProblemDetails), "The secret is missing or wrong (or none is set).", ProblemJson);
+
     public static RouteHandlerBuilder DescribeGetSendPlan(this RouteHandlerBuilder route) => route
         .WithName("GetSendPlan").WithTags("Send plan")
         .WithSummary("This clinic's reminders due in a date range, a page at a time (clinic).")

@@ -69,6 +69,12 @@ public sealed class RemindersOptions
     [Range(0, 400)]
     public int ReconcileHorizonDays { get; set; }
 
+    /// <summary>
+    /// The secret Event Grid carries in the delivery-report subscription's URL (<c>?secret=</c>), checked in constant
+    /// time. Empty: every delivery report gets 401.
+    /// </summary>
+    public string EventGridSecret { get; set; } = "";
+
     /// <summary>Prefix of every table name; lets tests and several deployments share one account.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     public string TablePrefix { get; set; } = "Reminders";

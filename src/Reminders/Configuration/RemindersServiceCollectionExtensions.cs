@@ -68,6 +68,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<SendLedger>();
         services.AddSingleton<SendQuota>();
         services.AddSingleton<DeliverySettlement>();
+        services.AddSingleton<Email.DeliveryReports>();
         services.AddSingleton<DueIndexReconciler>();
         services.AddSingleton<DueReminderProcessor>();
         services.AddSingleton<ReminderPlanner>();

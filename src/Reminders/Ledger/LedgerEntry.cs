@@ -6,8 +6,9 @@ namespace Reminders.Ledger;
 /// <summary>
 /// One reminder's dealings with email providers: PartitionKey the reminder id, RowKey "send". Created by the first
 /// attempt to send it, before any provider call, and from then on written only by the sender path. It holds ids,
-/// times, counts and provider codes, never an address, a name or a provider's free text, so erasure keeps it as the
-/// proof that stops a re-send.
+/// times, counts and provider codes, never an address or a name (the one provider text, a delivery report's reason, is
+/// stored with anything like an address taken out), so erasure keeps it as the proof that stops a re-send. Delivery
+/// reports (Event Grid) write the Delivery* fields, ETag-conditionally like every other write.
 /// </summary>
 public sealed class LedgerEntry : ITableEntity
 {
@@ -37,6 +38,19 @@ public sealed class LedgerEntry : ITableEntity
     public string? ProviderMessageId { get; set; }
     /// <summary>The provider's error code, or the reason the ledger gave up (a code, never provider text).</summary>
     public string? ErrorCode { get; set; }
+
+    /// <summary>The clinic the reminder belongs to (not personal data): where a bounce reported for it is recorded.</summary>
+    public string? ClinicId { get; set; }
+
+    /// <summary>
+    /// The provider's last word on delivery (ACS delivery reports): Delivered, Expanded, Bounced, Suppressed,
+    /// Quarantined, FilteredSpam or Failed. The latest by the report's own time wins.
+    /// </summary>
+    public string? Delivery { get; set; }
+    /// <summary>The time the provider gave the delivery report (its event time).</summary>
+    public DateTimeOffset? DeliveryAt { get; set; }
+    /// <summary>The provider's status message, with anything like an email address taken out. Never logged.</summary>
+    public string? DeliveryReason { get; set; }
 
     public Guid ReminderId => Guid.Parse(PartitionKey);
 

@@ -24,7 +24,7 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
     }
 
     /// <summary>Claims the reminder for one attempt by <paramref name="runId"/>, or says why not.</summary>
-    public async Task<LedgerClaim> ClaimAsync(Guid reminderId, string runId, SenderTraits sender, CancellationToken ct)
+    public async Task<LedgerClaim> ClaimAsync(Guid reminderId, string runId, SenderTraits sender, CancellationToken ct, string? clinicId = null)
     {
         await tables.EnsureCreatedAsync(ct);
         var now = time.GetUtcNow();
@@ -32,7 +32,7 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
         var first = new LedgerEntry
         {
             PartitionKey = reminderId.ToString("D"), Provider = sender.Provider, Attempts = 1,
-            FirstAttemptAt = now, LastAttemptAt = now, ClaimedBy = runId, ClaimedUntil = now + lease,
+            FirstAttemptAt = now, LastAttemptAt = now, ClaimedBy = runId, ClaimedUntil = now + lease, ClinicId = clinicId,
         };
         try
         {
@@ -85,6 +85,7 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
             return new LedgerClaim(ClaimKind.NotYet, entry, true);
 
         entry.Attempts++;
+        entry.ClinicId ??= clinicId;
         entry.Provider = sender.Provider;
         entry.LastAttemptAt = now;
         entry.ClaimedBy = runId;
@@ -103,7 +104,11 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
         for (var attempt = 0; attempt < 10; attempt++)
         {
             Apply(entry, result, sender, claim.PreviousAttemptUnclear);
-            if (await TryUpdateWithRetriesAsync(entry, ct)) return entry;
+            if (await TryUpdateWithRetriesAsync(entry, ct))
+            {
+                await RecordMessageIdAsync(entry, ct);
+                return entry;
+            }
             var current = await FindAsync(entry.ReminderId, ct) ?? entry;
             if (result.Outcome != EmailSendOutcome.Accepted || current.Outcome == LedgerOutcome.Accepted) return current;
             entry = current;
@@ -144,6 +149,63 @@ public sealed class SendLedger(ReminderTables tables, IOptions<RemindersOptions>
                 entry.Outcome = previousUnclear ? LedgerOutcome.Unknown : LedgerOutcome.NotSent;
                 break;
         }
+    }
+
+    /// <summary>
+    /// The ACS operation id is the reminder id (the Operation-Id we send), so a delivery report finds the ledger entry by
+    /// its own key. Only if ACS ever answered with another id is a lookup row written (one extra write, that send only).
+    /// </summary>
+    private async Task RecordMessageIdAsync(LedgerEntry entry, CancellationToken ct)
+    {
+        if (entry.Outcome != LedgerOutcome.Accepted || entry.Provider != AcsProvider || entry.ProviderMessageId is not { } id) return;
+        if (Guid.TryParse(id, out var g) && g == entry.ReminderId) return;
+        try
+        {
+            await tables.Ledger.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(MessageIdPartition(id), LedgerEntry.Row)
+            {
+                ["ReminderId"] = entry.PartitionKey,
+            }, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+        }
+        catch (RequestFailedException)
+        {
+            // Its delivery reports are then ignored (and counted); the send itself stands.
+        }
+    }
+
+    /// <summary>The ledger's name for ACS (<see cref="SenderTraits.Provider"/>): only its sends get delivery reports.</summary>
+    public const string AcsProvider = "Acs";
+
+    private static string MessageIdPartition(string messageId) => "acs|" + messageId;
+
+    /// <summary>The ledger entry of the message a provider knows by <paramref name="messageId"/>, or null.</summary>
+    public async Task<LedgerEntry?> FindByMessageIdAsync(string messageId, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        if (Guid.TryParse(messageId, out var reminderId)
+            && await FindAsync(reminderId, ct) is { Outcome: LedgerOutcome.Accepted } own)
+            return own; // the ACS operation id we send is the reminder id
+        if (messageId.Length > 200 || messageId.IndexOfAny(['/', '\\', '#', '?']) >= 0 || messageId.Any(char.IsControl)) return null;
+        var lookup = await tables.Ledger.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(MessageIdPartition(messageId), LedgerEntry.Row, cancellationToken: ct);
+        if (!lookup.HasValue || !Guid.TryParse(lookup.Value!.GetString("ReminderId"), out var id)) return null;
+        return await FindAsync(id, ct);
+    }
+
+    /// <summary>
+    /// Records a delivery report on the entry: the latest by the report's own time wins (ETag-conditional, again on
+    /// 412); an older or repeated report changes nothing. True when this report is now the entry's delivery state.
+    /// </summary>
+    public async Task<bool> RecordDeliveryAsync(LedgerEntry entry, string status, DateTimeOffset at, string? reason, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (entry.DeliveryAt is { } known && known >= at) return false;
+            entry.Delivery = status;
+            entry.DeliveryAt = at;
+            entry.DeliveryReason = reason;
+            if (await TryUpdateAsync(entry, ct)) return true;
+            entry = await FindAsync(entry.ReminderId, ct) ?? throw new RequestFailedException(404, "The ledger entry is gone.");
+        }
+        throw new RequestFailedException(412, "The ledger entry kept changing while a delivery report was being recorded.");
     }
 
     /// <summary>

@@ -7,14 +7,27 @@ namespace Reminders.Patients;
 
 /// <summary>What a clinic can do to a patient it already registered: look, cancel a session, erase.</summary>
 public sealed class PatientAdministration(
-    PatientRecords records, DueIndex dueIndex, Clinics.ClinicDirectory clinics, Unsubscribe.OptOuts optOuts, TimeProvider time)
+    PatientRecords records, DueIndex dueIndex, Clinics.ClinicDirectory clinics, Unsubscribe.OptOuts optOuts, Ledger.SendLedger ledger, TimeProvider time)
 {
     public async Task<PatientView?> FindAsync(string clinicId, string patientId, CancellationToken ct)
     {
         var record = await records.LoadAsync(clinicId, patientId, ct);
         if (!record.Exists) return null;
-        var optedOut = record.Patient is not null && await optOuts.IsOptedOutAsync(clinicId, record.Patient.Email, ct);
-        return PatientView.Of(record, optedOut);
+        var optedOut = record.Patient is not null ? optOuts.IsOptedOutAsync(clinicId, record.Patient.Email, ct) : Task.FromResult(false);
+        var bounced = record.Patient is not null ? optOuts.IsBouncedAsync(clinicId, record.Patient.Email, ct) : Task.FromResult(false);
+        var deliveries = DeliveryView.ReadAsync(ledger, record.Sessions, ct);
+        return PatientView.Of(record, await optedOut, await bounced, await deliveries);
+    }
+
+    /// <summary>
+    /// Lifts a bounce on the patient's current address (the clinic checked it): their reminders are sent again. Null
+    /// when there is no such patient; otherwise whether there was a bounce to lift.
+    /// </summary>
+    public async Task<bool?> LiftBounceAsync(string clinicId, string patientId, CancellationToken ct)
+    {
+        var record = await records.LoadAsync(clinicId, patientId, ct);
+        if (record.Patient is null) return null;
+        return await optOuts.LiftBounceAsync(clinicId, record.Patient.Email, ct);
     }
 
     /// <summary>

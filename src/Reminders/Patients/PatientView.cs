@@ -4,10 +4,14 @@ namespace Reminders.Patients;
 
 /// <summary>A patient, their sessions and each reminder's status and reason.</summary>
 /// <param name="OptedOut">The patient unsubscribed from this clinic's reminders (only the patient can undo it).</param>
-public sealed record PatientView(string PatientId, string? Email, string? FirstName, bool OptedOut, IReadOnlyList<SessionView> Sessions)
+/// <param name="Bounced">
+/// Email to the patient's address bounced hard or the provider suppresses it: this clinic's reminders to it are
+/// skipped (reason Bounced) until the clinic lifts it (<c>DELETE /api/patients/{patientId}/bounce</c>) or registers a new address.
+/// </param>
+public sealed record PatientView(string PatientId, string? Email, string? FirstName, bool OptedOut, IReadOnlyList<SessionView> Sessions, bool Bounced = false)
 {
-    internal static PatientView Of(PatientRecord record, bool optedOut) => new(
+    internal static PatientView Of(PatientRecord record, bool optedOut, bool bounced = false, IReadOnlyDictionary<Guid, DeliveryView>? deliveries = null) => new(
         record.PatientId, record.Patient?.Email, record.Patient?.FirstName, optedOut,
         record.Sessions.OrderBy(s => s.InjectionDate, StringComparer.Ordinal).ThenBy(s => s.SessionId, StringComparer.Ordinal)
-            .Select(SessionView.Of).ToList());
+            .Select(s => SessionView.Of(s, deliveries)).ToList(), bounced);
 }

@@ -46,6 +46,19 @@ public static class PatientsApi
         return await patients.EraseAsync(clinic.Id, patientId, ct) ? TypedResults.NoContent() : PatientNotFound();
     }
 
+    /// <summary>
+    /// <c>DELETE /api/patients/{patientId}/bounce</c> (clinic): lift a bounce or provider suppression on the patient's
+    /// current address, once the clinic has checked it. Idempotent: 204 whether or not there was one.
+    /// </summary>
+    public static async Task<IResult> LiftBounce(HttpRequest request, string patientId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
+    {
+        var clinic = await auth.ClinicAsync(request, ct);
+        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
+
+        return await patients.LiftBounceAsync(clinic.Id, patientId, ct) is null ? PatientNotFound() : TypedResults.NoContent();
+    }
+
     private static IResult InvalidId(string field) =>
         Problems.Invalid(field, $"{field} must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-', and not '.' or '..'.");
 

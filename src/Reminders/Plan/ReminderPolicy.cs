@@ -60,7 +60,7 @@ internal static class ReminderPolicy
     }
 
     /// <summary>What to do with a pending reminder that is due today, checked again at send time.</summary>
-    public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut)
+    public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut, bool bounced = false)
     {
         if (record.Patient is null)
             return Decision.Drop; // rows from before patient and sessions were written together: send nothing
@@ -68,6 +68,8 @@ internal static class ReminderPolicy
             return Decision.Skip(SkipReason.Cancelled, "The clinic cancelled this session.");
         if (optedOut)
             return Decision.Skip(SkipReason.OptedOut, "The patient unsubscribed from this clinic's reminders.");
+        if (bounced)
+            return Decision.Skip(SkipReason.Bounced, "Email to the patient's address bounced or is suppressed by the email provider; the clinic can lift this once the address is checked, or register a new address.");
 
         var newer = record.Summaries
             .Where(s => !s.Cancelled && s.SessionId != session.SessionId && IsLater(s, session))

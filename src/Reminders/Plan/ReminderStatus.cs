@@ -22,6 +22,8 @@ public static class SkipReason
     public const string Cancelled = "Cancelled";
     /// <summary>The patient unsubscribed from this clinic's reminders.</summary>
     public const string OptedOut = "OptedOut";
+    /// <summary>Email to the patient's address bounced hard or is suppressed by the provider (for this clinic, until it lifts it or the address changes).</summary>
+    public const string Bounced = "Bounced";
     /// <summary>The same reminder (same session and dates) was sent before; it is never sent twice.</summary>
     public const string AlreadySent = "AlreadySent";
 }

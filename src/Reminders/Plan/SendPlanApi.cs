@@ -21,7 +21,7 @@ public static class SendPlanApi
     /// with a reminder date in the range, whatever their status, a page at a time in patient order. The token is sealed:
     /// it shows no patient id and cannot be altered.
     /// </summary>
-    public static async Task<IResult> GetSendPlan(HttpRequest request, ApiAuthentication auth, PatientRecords records, SealedTokens tokens, CancellationToken ct)
+    public static async Task<IResult> GetSendPlan(HttpRequest request, ApiAuthentication auth, PatientRecords records, SealedTokens tokens, Ledger.SendLedger ledger, CancellationToken ct)
     {
         var clinic = await auth.ClinicAsync(request, ct);
         if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
@@ -51,8 +51,9 @@ public static class SendPlanApi
         if (!v.IsValid) return v.ToResult();
 
         var (sessions, next) = await records.SessionsWithReminderBetweenAsync(clinic.Id, from, to, pageSize, position, ct);
+        var deliveries = await DeliveryView.ReadAsync(ledger, sessions, ct);
         return TypedResults.Ok(new Page(
-            sessions.Select(SessionView.Of).ToList(),
+            sessions.Select(s => SessionView.Of(s, deliveries)).ToList(),
             next is null ? null : tokens.Seal(TokenPurpose, $"{clinic.Id}\n{from:yyyy-MM-dd}\n{to:yyyy-MM-dd}\n{next}")));
     }
 

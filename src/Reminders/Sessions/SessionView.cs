@@ -16,9 +16,35 @@ public sealed record SessionView(
     string? Reason,
     string? Detail,
     DateTimeOffset? SentAt,
-    string? MessageId)
+    string? MessageId,
+    DeliveryView? Delivery = null)
 {
-    internal static SessionView Of(SessionEntity s) => new(
+    internal static SessionView Of(SessionEntity s) => Of(s, null);
+
+    internal static SessionView Of(SessionEntity s, IReadOnlyDictionary<Guid, DeliveryView>? deliveries) => new(
         s.PatientId, s.SessionId, s.InjectionDay, s.ReliefDays, s.Schedule.ReliefEndsOn, s.Schedule.ReminderDate,
-        s.Cancelled, s.ReminderId, s.Status, s.Reason, s.Detail, s.SentAt, s.MessageId);
+        s.Cancelled, s.ReminderId, s.Status, s.Reason, s.Detail, s.SentAt, s.MessageId,
+        deliveries is not null && deliveries.TryGetValue(s.ReminderId, out var d) ? d : null);
+}
+
+/// <summary>
+/// What the email provider last reported about a sent reminder's delivery (ACS delivery reports): Delivered, Expanded,
+/// Bounced, Suppressed, Quarantined, FilteredSpam or Failed, the report's time, and the provider's reason (addresses taken out).
+/// </summary>
+public sealed record DeliveryView(string Status, DateTimeOffset At, string? Reason)
+{
+    /// <summary>Each sent reminder's delivery state from the send ledger (one read each, in parallel; only sent reminders are read).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, DeliveryView>> ReadAsync(Ledger.SendLedger ledger, IEnumerable<SessionEntity> sessions, CancellationToken ct)
+    {
+        // Sent, or Failed after ACS took it and then gave up: the only reminders a provider reported on.
+        var ids = sessions.Where(s => s.Status == Plan.ReminderStatus.Sent || (s.Status == Plan.ReminderStatus.Failed && s.MessageId is not null))
+            .Select(s => s.ReminderId).Distinct().ToList();
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DeliveryView>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, token) =>
+        {
+            if (await ledger.FindAsync(id, token) is { Delivery: { } status, DeliveryAt: { } at } entry)
+                found[id] = new DeliveryView(status, at, entry.DeliveryReason);
+        });
+        return found;
+    }
 }

@@ -57,8 +57,8 @@ public sealed class DueReminderProcessor(
         }
 
         var today = clinic.Today(time);
-        var optedOut = (await context.OptOutsAsync(clinic.Id, ct)).Contains(record.Patient.Email);
-        var decision = ReminderPolicy.Evaluate(record, session, today, optedOut);
+        var optOuts = await context.OptOutsAsync(clinic.Id, ct);
+        var decision = ReminderPolicy.Evaluate(record, session, today, optOuts.Contains(record.Patient.Email), optOuts.IsBounced(record.Patient.Email));
         if (decision != ReminderPolicy.Decision.Send)
             return await DecideWithoutSendingAsync(work, record, session, decision, now, context, ct);
 
@@ -72,7 +72,7 @@ public sealed class DueReminderProcessor(
             return new(Transition.Repaired, Reason: "SentEarlier");
         }
 
-        var claim = await ledger.ClaimAsync(session.ReminderId, context.RunId, sender.Traits, ct);
+        var claim = await ledger.ClaimAsync(session.ReminderId, context.RunId, sender.Traits, ct, due.ClinicId);
         switch (claim.Kind)
         {
             case ClaimKind.Busy:

@@ -26,9 +26,50 @@ public sealed class OptOuts(ReminderTables tables, AddressHashes hashes, Patient
     {
         await tables.EnsureCreatedAsync(ct);
         var optedOut = new HashSet<string>(StringComparer.Ordinal);
+        var bounced = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in tables.OptOuts.QueryAsync<OptOutEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {clinicId}"), cancellationToken: ct))
-            if (row.OptedOut) optedOut.Add(row.RowKey);
-        return new OptOutSet(clinicId, optedOut, hashes);
+        {
+            if (row.RowKey.StartsWith(BounceEntity.Prefix, StringComparison.Ordinal)) bounced.Add(row.RowKey[BounceEntity.Prefix.Length..]);
+            else if (row.OptedOut) optedOut.Add(row.RowKey);
+        }
+        return new OptOutSet(clinicId, optedOut, hashes, bounced);
+    }
+
+    /// <summary>
+    /// The provider reported a hard bounce or a suppressed address: this clinic's reminders to that address stop (the
+    /// keyed hash only, never the address). Survives erasure; a new address is another hash, so it clears it.
+    /// </summary>
+    public async Task RecordBounceAsync(string clinicId, string addressHash, string reason, DateTimeOffset at, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        await tables.OptOuts.UpsertEntityAsync(new BounceEntity
+        {
+            PartitionKey = clinicId, RowKey = BounceEntity.Prefix + addressHash, Reason = reason, BouncedAt = at, ChangedAt = time.GetUtcNow(),
+        }, TableUpdateMode.Replace, ct);
+    }
+
+    public string AddressHash(string clinicId, string email) => hashes.Keyed(clinicId, email);
+
+    public async Task<bool> IsBouncedAsync(string clinicId, string email, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var row = await tables.OptOuts.GetEntityIfExistsAsync<BounceEntity>(clinicId, BounceEntity.Prefix + hashes.Keyed(clinicId, email), cancellationToken: ct);
+        return row.HasValue;
+    }
+
+    /// <summary>The clinic checked the address and lifts the bounce; false when there was none.</summary>
+    public async Task<bool> LiftBounceAsync(string clinicId, string email, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        try
+        {
+            await tables.OptOuts.DeleteEntityAsync(clinicId, BounceEntity.Prefix + hashes.Keyed(clinicId, email), Azure.ETag.All, ct);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.IsNotFound())
+        {
+            return false;
+        }
     }
 
     /// <summary>Records the choice; repeating it changes nothing but the time.</summary>
@@ -85,8 +126,11 @@ public sealed class OptOuts(ReminderTables tables, AddressHashes hashes, Patient
 }
 
 /// <summary>One clinic's opt-outs in memory, for a batch of its reminders.</summary>
-public sealed class OptOutSet(string clinicId, IReadOnlySet<string> optedOut, AddressHashes hashes)
+public sealed class OptOutSet(string clinicId, IReadOnlySet<string> optedOut, AddressHashes hashes, IReadOnlySet<string>? bounced = null)
 {
+    /// <summary>Mail to this address bounced hard or is suppressed by the provider (until the clinic lifts it).</summary>
+    public bool IsBounced(string email) => bounced is { Count: > 0 } && bounced.Contains(hashes.Keyed(clinicId, email));
+
     public bool Contains(string email) =>
         optedOut.Count > 0 && (optedOut.Contains(hashes.Keyed(clinicId, email)) || optedOut.Contains(AddressHashes.Legacy(clinicId, email)));
 }

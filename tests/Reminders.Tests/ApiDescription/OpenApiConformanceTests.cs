@@ -34,6 +34,7 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Patients();
         await SendPlan();
         await SweepPreviewAndUnsubscribe();
+        await DeliveryReportsAndBounce();
         await CancelAndErase();
 
         var declared = Contract.Operations()
@@ -178,6 +179,37 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/unsubscribe?token=forged", Form(("List-Unsubscribe", "One-Click"))));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/unsubscribe?token=forged", Form(("List-Unsubscribe", "One-Click")), accept: "text/html"));
         await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, link, Form(("action", new string('x', 70 * 1024)))));
+    }
+
+    private async Task DeliveryReportsAndBounce()
+    {
+        const string events = "/api/events/email?secret=" + TestSettings.EventGridSecret;
+        var patient = await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/patients/p1", clinic: _key));
+        var reminderId = patient!["sessions"]!.AsArray().Single(s => s!["status"]!.GetValue<string>() == "Sent")!["reminderId"]!.GetValue<string>();
+        var validation = $$"""[{"id":"v1","topic":"/subscriptions/x","subject":"","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","eventTime":"2026-03-02T09:00:00Z","data":{"validationCode":"code-1"},"dataVersion":"2","metadataVersion":"1"}]""";
+        var report = $$"""[{"id":"r1","topic":"/subscriptions/x","subject":"sender/a@b.test/message/{{reminderId}}","eventType":"Microsoft.Communication.EmailDeliveryReportReceived","eventTime":"2026-03-02T09:00:00Z","data":{"sender":"a@b.test","recipient":"ana@example.com","messageId":"{{reminderId}}","status":"Bounced","deliveryStatusDetails":{"statusMessage":"550 no such user"},"deliveryAttemptTimestamp":"2026-03-02T09:00:00Z"},"dataVersion":"1.0","metadataVersion":"1"}]""";
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, events, Raw(validation)));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, events, Raw(report)));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, events, Raw("[{\"id\":")));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Post, events, Raw("x", "text/plain")));
+        // A body this large with a declared length asks Expect: 100-continue, as such clients do, so the 413 is read
+        // rather than a broken pipe when the Server closes the connection unread.
+        var tooLarge = new HttpRequestMessage(HttpMethod.Post, events) { Content = TooLarge(1024 * 1024) };
+        tooLarge.Headers.ExpectContinue = true;
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Host.Client.SendAsync(tooLarge));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/events/email?secret=wrong", Raw(report)));
+        var handshake = new HttpRequestMessage(HttpMethod.Options, events);
+        handshake.Headers.Add("WebHook-Request-Origin", "eventgrid.azure.net");
+        await Expect(HttpStatusCode.OK, Host.Client.SendAsync(handshake));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Options, events));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Options, "/api/events/email"));
+
+        var bounced = await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/patients/p1", clinic: _key));
+        Assert.True(bounced!["bounced"]!.GetValue<bool>());
+        await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/patients/p1/bounce", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, "/api/patients/nobody/bounce", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, "/api/patients/bad%23id/bounce", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/patients/p1/bounce"));
     }
 
     private async Task CancelAndErase()

@@ -59,7 +59,7 @@ public sealed partial class OpenApiHttpFileTests
         return t.Length == p.Length && t.Zip(p).All(s => s.First.StartsWith('{') || s.First == s.Second);
     }
 
-    [GeneratedRegex(@"^(GET|HEAD|PUT|POST|DELETE|PATCH) \{\{baseUrl\}\}(\S+)")]
+    [GeneratedRegex(@"^(GET|HEAD|PUT|POST|DELETE|PATCH|OPTIONS) \{\{baseUrl\}\}(\S+)")]
     private static partial Regex RequestLine();
 
     [GeneratedRegex(@"^@(\w+)\s*=", RegexOptions.Multiline)]

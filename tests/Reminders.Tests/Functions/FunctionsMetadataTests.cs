@@ -25,6 +25,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Function" },
         { "CancelSession", "httpTrigger", "patients/{patientId}/sessions/{sessionId}", "delete", "Function" },
         { "ErasePatient", "httpTrigger", "patients/{patientId}", "delete", "Function" },
+        { "LiftBounce", "httpTrigger", "patients/{patientId}/bounce", "delete", "Function" },
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
@@ -34,6 +35,8 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "CreatePreviewLink", "httpTrigger", "clinics/{clinicId}/preview-link", "post", "Function" },
         { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get,head", "Anonymous" }, // link scanners probe with HEAD
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
+        { "ReceiveEmailEvents", "httpTrigger", "events/email", "post", "Function" }, // and the subscription secret
+        { "ValidateEmailEvents", "httpTrigger", "events/email", "options", "Function" },
         { "GetOpenApiDocument", "httpTrigger", "openapi.json", "get", "Anonymous" },
         { "ReminderSweep", "timerTrigger", null, null, null },
         { "DispatchReminders", "queueTrigger", null, null, null },

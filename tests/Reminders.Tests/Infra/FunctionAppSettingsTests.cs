@@ -90,11 +90,11 @@ public sealed partial class FunctionAppSettingsTests
     {
         var keys = new[] { typeof(RemindersOptions), typeof(PatientLinkOptions) }
             .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            .Where(p => p.PropertyType == typeof(string) && p.Name.EndsWith("Key", StringComparison.Ordinal))
+            .Where(p => p.PropertyType == typeof(string) && (p.Name.EndsWith("Key", StringComparison.Ordinal) || p.Name.EndsWith("Secret", StringComparison.Ordinal)))
             .Select(p => $"{RemindersOptions.Section}__{p.Name}")
             .ToList();
 
-        Assert.Equal(["Reminders__AddressHashKey", "Reminders__AdminKey", "Reminders__LinkSigningKey"], keys.Order());
+        Assert.Equal(["Reminders__AddressHashKey", "Reminders__AdminKey", "Reminders__EventGridSecret", "Reminders__LinkSigningKey"], keys.Order());
         foreach (var key in keys)
         {
             Assert.True(Settings.TryGetValue(key, out var value), $"The Function App does not set '{key}'.");
@@ -109,7 +109,7 @@ public sealed partial class FunctionAppSettingsTests
     public void The_keys_are_secure_parameters_azd_generates_once_and_keeps()
     {
         var parameters = Template.Root["parameters"]!.AsObject();
-        foreach (var name in new[] { "adminKey", "linkSigningKey", "addressHashKey" })
+        foreach (var name in new[] { "adminKey", "linkSigningKey", "addressHashKey", "eventGridSecret" })
         {
             var parameter = parameters[name]!;
             Assert.Equal("securestring", parameter["type"]!.GetValue<string>());

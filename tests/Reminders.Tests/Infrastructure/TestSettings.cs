@@ -4,6 +4,7 @@ namespace Reminders.Tests.Infrastructure;
 public sealed record TestSettings(string ConnectionString)
 {
     public const string AdminKey = "test-admin-key";
+    public const string EventGridSecret = "test-event-grid-secret";
 
     public string TablePrefix { get; init; } = Azurite.NewTablePrefix();
     public string OutboxPath { get; init; } = Directory.CreateTempSubdirectory("reminders-outbox-").FullName;
@@ -33,6 +34,7 @@ public sealed record TestSettings(string ConnectionString)
         ["Reminders:PublicBaseUrl"] = PublicBaseUrl,
         ["Reminders:LinkSigningKey"] = "test-link-signing-key-0123456789abcdef",
         ["Reminders:AddressHashKey"] = "test-address-hash-key-0123456789abcdef",
+        ["Reminders:EventGridSecret"] = EventGridSecret,
         // Each test its own dispatch queue, as its own tables: hosts of other tests must not take its messages.
         ["Reminders:DispatchQueue"] = "dispatch-" + TablePrefix.ToLowerInvariant(),
         // Far from any test's clock, so the Server's scheduler never races a test's own sweep.
