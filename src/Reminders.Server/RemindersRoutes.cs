@@ -1,6 +1,7 @@
 using Reminders.Clinics;
 using Reminders.Email;
 using Reminders.Health;
+using Reminders.Http;
 using Reminders.Patients;
 using Reminders.Plan;
 using Reminders.Server.ApiDescription;
@@ -37,6 +38,6 @@ public static class RemindersRoutes
         api.MapPost("/clinics/{clinicId}/preview-link", EmailPreviewApi.CreatePreviewLink).DescribeCreatePreviewLink();
         api.MapMethods("/unsubscribe", [HttpMethods.Get, HttpMethods.Head], UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
-        api.MapOpenApi(OpenApiSetup.DocumentRoute);
+        api.MapOpenApi(OpenApiSetup.DocumentRoute).RequireAnonymousRateLimit();
     }
 }
