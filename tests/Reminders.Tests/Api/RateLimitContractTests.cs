@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Reminders.Http;
 using Reminders.Tests.Infrastructure;
@@ -66,6 +68,21 @@ public abstract class RateLimitContractTests(Azurite azurite)
         await AssertTooManyRequestsAsync(refused);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         await AssertTooManyRequestsAsync(plan);
+    }
+
+    [Fact]
+    public async Task All_keys_of_a_clinic_share_its_limit()
+    {
+        await using var host = await StartLimitedAsync();
+        var first = await host.CreateClinicAsync("c1");
+        using var issue = new HttpRequestMessage(HttpMethod.Post, "/api/clinics/c1/keys") { Headers = { { "X-Admin-Key", TestSettings.AdminKey } } };
+        var second = (await (await host.Client.SendAsync(issue)).Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+
+        for (var i = 0; i < ClinicBurst; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", i % 2 == 0 ? first : second)).StatusCode);
+
+        await AssertTooManyRequestsAsync(await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", second));
+        await AssertTooManyRequestsAsync(await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", first));
     }
 
     [Fact]
