@@ -1,6 +1,7 @@
 using Reminders.Clinics;
 using Reminders.Email;
 using Reminders.Health;
+using Reminders.Http;
 using Reminders.Patients;
 using Reminders.Plan;
 using Reminders.Server.ApiDescription;
@@ -40,6 +41,6 @@ public static class RemindersRoutes
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
         api.MapPost("/events/email", DeliveryReportsApi.ReceiveEmailEvents).DescribeReceiveEmailEvents();
         api.MapMethods("/events/email", [HttpMethods.Options], DeliveryReportsApi.ValidateEmailEvents).DescribeValidateEmailEvents();
-        api.MapOpenApi(OpenApiSetup.DocumentRoute);
+        api.MapOpenApi(OpenApiSetup.DocumentRoute).RequireAnonymousRateLimit();
     }
 }

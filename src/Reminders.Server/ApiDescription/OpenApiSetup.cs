@@ -32,6 +32,7 @@ public static class OpenApiSetup
             options.AddDocumentTransformer<DocumentOverview>();
             options.AddDocumentTransformer<DocumentRouteDescription>();
             options.AddDocumentTransformer<OverloadResponses>();
+            options.AddDocumentTransformer<RateLimitResponses>();
             options.AddDocumentTransformer<IdParameters>();
             options.AddDocumentTransformer<HeadOperations>();
             options.AddDocumentTransformer<ResponseOrder>();

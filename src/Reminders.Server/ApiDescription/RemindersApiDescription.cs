@@ -119,7 +119,7 @@ public static class RemindersApiDescription
                          "A Microsoft.EventGrid.SubscriptionValidationEvent is answered with its validationResponse. " +
                          "Microsoft.Communication.EmailDeliveryReportReceived events update their reminder's `delivery` (the latest by event time wins); " +
                          "Bounced or Suppressed stops the clinic's reminders to that address. Reports for unknown messages and other event types are ignored. " +
-                         "On Azure the Functions key (`code=`) is required too.")
+                         "On Azure the Functions key (`code=`) is required too. Only calls without the right secret count against the per-address rate limit.")
         .WithQuery("secret", required: true, "The secret set in Reminders:EventGridSecret, part of the subscription's URL.", new OpenApiSchema { Type = JsonSchemaType.String })
         .WithRequestBody<System.Text.Json.JsonElement>(Json, required: true)
         .RespondsEither<Email.DeliveryReports.Outcome, Email.DeliveryReportsApi.ValidationAnswer>(200,
@@ -161,7 +161,7 @@ public static class RemindersApiDescription
     public static RouteHandlerBuilder DescribeHealth(this RouteHandlerBuilder route) => route
         .WithName("Health").WithTags("Health")
         .WithSummary("Readiness, under its original name: the same as /health/ready (anyone).")
-        .WithDescription("Never refused for load.")
+        .WithDescription("Never refused for load; limited per client address (each call asks storage, the queue and the provider).")
         .Responds(200, typeof(HealthStatus), "Storage, the dispatch queue and the email provider answered.", Json)
         .Responds(503, typeof(ProblemDetails), "Something this instance needs did not answer within 5 seconds; `notReady` names each check.", ProblemJson);
 
@@ -174,7 +174,7 @@ public static class RemindersApiDescription
     public static RouteHandlerBuilder DescribeHealthReady(this RouteHandlerBuilder route) => route
         .WithName("HealthReady").WithTags("Health")
         .WithSummary("Readiness: table storage, the dispatch queue and the email provider (anyone).")
-        .WithDescription("Never refused for load. Probe this one to decide on routing traffic.")
+        .WithDescription("Never refused for load; limited per client address (each call asks storage, the queue and the provider), far above a probe's rate. Probe this one to decide on routing traffic.")
         .Responds(200, typeof(HealthStatus), "Storage, the dispatch queue and the email provider answered.", Json)
         .Responds(503, typeof(ProblemDetails), "Something this instance needs did not answer within 5 seconds; `notReady` names each check.", ProblemJson);
 

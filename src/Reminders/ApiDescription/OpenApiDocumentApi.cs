@@ -22,5 +22,6 @@ public static class OpenApiDocumentApi
     });
 
     /// <summary><c>GET /api/openapi.json</c> (anyone): the OpenAPI 3.1 document.</summary>
-    public static Task<IResult> GetDocument() => Task.FromResult<IResult>(TypedResults.Bytes(Document.Value, ContentType));
+    public static Task<IResult> GetDocument(HttpRequest request, Http.RequestRateLimits limits) =>
+        Task.FromResult(limits.Anonymous(request) ?? TypedResults.Bytes(Document.Value, ContentType));
 }

@@ -31,6 +31,17 @@ public static class ApiKey
             ? key.Substring(3, IdLength)
             : null;
 
+    /// <summary>
+    /// A key in the current shape, or a legacy one (<c>rk_</c> and 43 base64url characters). Anything else is no key,
+    /// and is refused without a storage read.
+    /// </summary>
+    public static bool IsWellFormed(string key) =>
+        IdOf(key) is not null
+        || (key.Length == 3 + SecretLength && key.StartsWith(Scheme, StringComparison.Ordinal) && key.AsSpan(3).ContainsAnyExcept(Base64UrlCharacters) is false);
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     public static bool IsValidId(string? id) => id is { Length: IdLength } && id.All(c => IdAlphabet.Contains(c));
 
     /// <summary>Hex SHA-256; a plain hash is enough because the key is random, not a password.</summary>

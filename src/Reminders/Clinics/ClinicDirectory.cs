@@ -26,9 +26,20 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
     /// </summary>
     public async Task<Clinic?> FindByApiKeyAsync(string apiKey, CancellationToken ct)
     {
+        // Not a key at all: no storage read. A key that matched nothing a moment ago: none either (ApiKeyCache).
+        if (!ApiKey.IsWellFormed(apiKey)) return null;
         var hash = ApiKey.Hash(apiKey);
         if (cache.Find(hash) is { } cached) return cached;
+        if (cache.IsKnownUnknown(hash)) return null;
         var lookup = cache.BeginLookup();
+        var found = await ReadByApiKeyAsync(apiKey, hash, ct);
+        if (found is null) cache.RememberUnknown(hash, lookup);
+        else cache.Remember(hash, found, lookup);
+        return found;
+    }
+
+    private async Task<Clinic?> ReadByApiKeyAsync(string apiKey, string hash, CancellationToken ct)
+    {
         await tables.EnsureCreatedAsync(ct);
 
         string clinicId;
@@ -50,9 +61,7 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
         // A legacy key works while the clinic row names it: a key row left by an interrupted create, or a revoked
         // legacy key, matches no clinic.
         if (id is null && clinic.Value!.ApiKeyHash != hash) return null;
-        var found = clinic.Value!.ToClinic();
-        cache.Remember(hash, found, lookup);
-        return found;
+        return clinic.Value!.ToClinic();
     }
 
     /// <summary>Every clinic. A row that cannot be read (a time zone this machine does not know) is listed apart, not thrown: one bad clinic must not stop the others' reminders.</summary>

@@ -50,6 +50,11 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ClinicKeys>();
         services.AddSingleton<ClinicDirectory>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => Valid(o.Clinic) && Valid(o.Anonymous),
+                "Reminders:RateLimits:{Clinic,Anonymous}:PermitsPerSecond must be 0.0001 to 1000000 and Burst 1 to 1000000.")
+            .ValidateOnStart();
+        services.AddSingleton<RequestRateLimits>();
         services.AddSingleton<ApiAuthentication>();
         services.AddSingleton<PatientRecords>();
         services.AddSingleton<DueIndex>();
@@ -89,4 +94,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddHostedService<StartupReport>();
         return services;
     }
+
+    private static bool Valid(RateLimitBucket bucket) =>
+        bucket.PermitsPerSecond is >= 0.0001 and <= 1_000_000 && bucket.Burst is >= 1 and <= 1_000_000;
 }

@@ -22,9 +22,9 @@ public static class DeliveryReportsApi
     /// <c>{"validationResponse": code}</c>) or delivery reports, Event Grid schema (array) or CloudEvents 1.0 (single
     /// or batch). Every event is checked before any is applied: a malformed one is a 400 and nothing changes.
     /// </summary>
-    public static async Task<IResult> ReceiveEmailEvents(HttpRequest request, DeliveryReports reports, IOptions<RemindersOptions> options, CancellationToken ct)
+    public static async Task<IResult> ReceiveEmailEvents(HttpRequest request, DeliveryReports reports, IOptions<RemindersOptions> options, RequestRateLimits limits, CancellationToken ct)
     {
-        if (!SecretMatches(request, options.Value.EventGridSecret)) return SecretRequired();
+        if (!SecretMatches(request, options.Value.EventGridSecret)) return Refuse(request, limits);
 
         var raw = await JsonBody.ReadBytesAsync(request, MaxBytes, ct);
         if (raw.Error is not null) return raw.Error;
@@ -38,9 +38,9 @@ public static class DeliveryReportsApi
     /// <c>OPTIONS /api/events/email?secret=</c>: the CloudEvents webhook abuse-protection handshake. Answers
     /// <c>WebHook-Allowed-Origin</c> with the <c>WebHook-Request-Origin</c> asked for, and <c>WebHook-Allowed-Rate: *</c>.
     /// </summary>
-    public static IResult ValidateEmailEvents(HttpRequest request, IOptions<RemindersOptions> options)
+    public static IResult ValidateEmailEvents(HttpRequest request, IOptions<RemindersOptions> options, RequestRateLimits limits)
     {
-        if (!SecretMatches(request, options.Value.EventGridSecret)) return SecretRequired();
+        if (!SecretMatches(request, options.Value.EventGridSecret)) return Refuse(request, limits);
         var origin = request.Headers["WebHook-Request-Origin"];
         if (origin.Count != 1 || string.IsNullOrWhiteSpace(origin[0]) || origin[0]!.Length > 255 || origin[0]!.Any(char.IsControl))
             return Problems.Invalid("WebHook-Request-Origin", "The WebHook-Request-Origin header is required once, with the sender's host name.");
@@ -60,6 +60,13 @@ public static class DeliveryReportsApi
         return CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(given[0]!)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
+
+    /// <summary>
+    /// Only calls without the secret count against the caller's address: Event Grid delivers in bursts from few
+    /// addresses and retries a 429 for hours, so limiting it would only delay reports; guessing the secret is what the
+    /// limit must slow down.
+    /// </summary>
+    private static IResult Refuse(HttpRequest request, RequestRateLimits limits) => limits.Anonymous(request) ?? SecretRequired();
 
     private static IResult SecretRequired() =>
         Problems.Unauthorized("The secret in the event subscription's URL (?secret=) is missing or wrong.");

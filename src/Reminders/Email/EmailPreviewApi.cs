@@ -24,8 +24,9 @@ public static class EmailPreviewApi
         if (auth.IsAdmin(request)) clinic = await clinics.FindAsync(clinicId, ct);
         else
         {
-            clinic = await auth.ClinicAsync(request, ct);
-            if (clinic is null) return Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header.");
+            var caller = await auth.ClinicAsync(request, ct);
+            clinic = caller.Clinic;
+            if (clinic is null) return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
             // A clinic key sees its own clinic only; another clinic's id is answered as if it did not exist.
             if (clinic.Id != clinicId) clinic = null;
         }
@@ -53,14 +54,17 @@ public static class EmailPreviewApi
         Clinic? clinic;
         if (request.Query.ContainsKey("link"))
         {
+            // Anyone holding a link: limited per client address, like every anonymous endpoint.
+            if (auth.Limits.Anonymous(request) is { } refused) return refused;
             var clinicId = request.Query["link"].Count == 1 ? links.Read(request.Query["link"][0]) : null;
             clinic = clinicId is null ? null : await clinics.FindAsync(clinicId, ct);
             if (clinic is null) return LinkDoesNotWork(request, templates);
         }
         else
         {
-            clinic = await auth.ClinicAsync(request, ct);
-            if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+            var caller = await auth.ClinicAsync(request, ct);
+            clinic = caller.Clinic;
+            if (clinic is null) return caller.Refused;
         }
         if (locale is not null) clinic = clinic with { Branding = clinic.Branding with { Locale = locale } };
 

@@ -43,6 +43,10 @@ public static class Problems
         TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.",
             detail: "Send the body as application/json.", extensions: new Dictionary<string, object?> { ["field"] = "Content-Type" });
 
+    public static IResult TooManyRequests(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.", detail: detail,
+            type: "https://tools.ietf.org/html/rfc6585#section-4");
+
     public static IResult Unavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable.", detail: detail);
 }

@@ -8,8 +8,8 @@ public static class PatientsApi
     /// <summary><c>GET /api/patients/{patientId}</c> (clinic). Another clinic's patient is a 404, like one that does not exist.</summary>
     public static async Task<IResult> GetPatient(HttpRequest request, string patientId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
 
         var patient = await patients.FindAsync(clinic.Id, patientId, ct);
@@ -19,8 +19,8 @@ public static class PatientsApi
     /// <summary><c>DELETE /api/patients/{patientId}/sessions/{sessionId}</c> (clinic): cancel a session entered in error.</summary>
     public static async Task<IResult> CancelSession(HttpRequest request, string patientId, string sessionId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
         if (!Validation.IsValidId(sessionId)) return InvalidId("sessionId");
 
@@ -39,8 +39,8 @@ public static class PatientsApi
     /// <summary><c>DELETE /api/patients/{patientId}</c> (clinic): erase every row about the patient.</summary>
     public static async Task<IResult> ErasePatient(HttpRequest request, string patientId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
 
         return await patients.EraseAsync(clinic.Id, patientId, ct) ? TypedResults.NoContent() : PatientNotFound();
@@ -52,8 +52,8 @@ public static class PatientsApi
     /// </summary>
     public static async Task<IResult> LiftBounce(HttpRequest request, string patientId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
 
         return await patients.LiftBounceAsync(clinic.Id, patientId, ct) is null ? PatientNotFound() : TypedResults.NoContent();

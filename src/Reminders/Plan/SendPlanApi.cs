@@ -23,8 +23,8 @@ public static class SendPlanApi
     /// </summary>
     public static async Task<IResult> GetSendPlan(HttpRequest request, ApiAuthentication auth, PatientRecords records, SealedTokens tokens, Ledger.SendLedger ledger, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
 
         var v = new Validation();
         var from = ReadDate(request, "from", v);

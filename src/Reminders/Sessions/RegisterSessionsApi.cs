@@ -25,8 +25,8 @@ public static class RegisterSessionsApi
     /// </summary>
     public static async Task<IResult> RegisterSessions(HttpRequest request, ApiAuthentication auth, SessionBatchRegistration batch, TimeProvider time, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
 
         var body = await JsonBody.ReadBytesAsync(request, MaxBytes, ct);
         if (body.Error is not null) return body.Error;

@@ -8,8 +8,8 @@ public static class SessionsApi
     /// <summary><c>POST /api/sessions</c> (clinic): register or replace a session; 201 when new, 200 when it existed.</summary>
     public static async Task<IResult> RegisterSession(HttpRequest request, ApiAuthentication auth, SessionRegistration registration, TimeProvider time, CancellationToken ct)
     {
-        var clinic = await auth.ClinicAsync(request, ct);
-        if (clinic is null) return ApiAuthentication.ClinicKeyRequired();
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
 
         var body = await JsonBody.ReadAsync<RegisterSessionRequest>(request, ct);
         if (body.Error is not null) return body.Error;

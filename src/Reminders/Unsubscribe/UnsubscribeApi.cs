@@ -14,12 +14,13 @@ public static class UnsubscribeApi
     /// <c>GET /api/unsubscribe?token=</c>: a confirmation page; changes nothing. Also mapped for <c>HEAD</c>: the same
     /// status and headers, and the server sends no body.
     /// </summary>
-    public static async Task<IResult> ShowUnsubscribe(HttpRequest request, UnsubscribePages pages, CancellationToken ct) =>
-        Page(request, pages, await pages.HandleAsync(request.Query["token"], UnsubscribePages.Action.Show, ct));
+    public static async Task<IResult> ShowUnsubscribe(HttpRequest request, UnsubscribePages pages, RequestRateLimits limits, CancellationToken ct) =>
+        limits.Anonymous(request) ?? Page(request, pages, await pages.HandleAsync(request.Query["token"], UnsubscribePages.Action.Show, ct));
 
     /// <summary><c>POST /api/unsubscribe?token=</c>: opt out (form field <c>action=resubscribe</c>: opt back in). Idempotent.</summary>
-    public static async Task<IResult> Unsubscribe(HttpRequest request, UnsubscribePages pages, CancellationToken ct)
+    public static async Task<IResult> Unsubscribe(HttpRequest request, UnsubscribePages pages, RequestRateLimits limits, CancellationToken ct)
     {
+        if (limits.Anonymous(request) is { } refused) return refused;
         var action = UnsubscribePages.Action.Unsubscribe;
         if (request.HasFormContentType)
         {

@@ -260,4 +260,87 @@ public sealed class ClinicKeyLookupCostTests(Azurite azurite)
         // A key with a real id and a wrong secret: the key row is read, the hash does not match, no clinic is read.
         Assert.Equal([$"GET {first.Single(c => c.Contains("ApiKeys"))[4..]}"], forged);
     }
+
+    private async Task<(ServerHost Host, Counter Counter)> StartCountingAsync()
+    {
+        var counter = new Counter();
+        var settings = new TestSettings(azurite.ConnectionString);
+        var host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+            services.AddSingleton(new TableServiceClient(settings.ConnectionString, options));
+        });
+        await host.CreateClinicAsync("c1");
+        counter.Clear();
+        return (host, counter);
+    }
+
+    [Fact]
+    public async Task The_same_wrong_key_a_hundred_times_costs_at_most_one_storage_read()
+    {
+        var (host, counter) = await StartCountingAsync();
+        await using var _ = host;
+        var wrong = "rk_abcdefgh_" + new string('A', 43);
+        var legacyWrong = "rk_" + new string('B', 43);
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", wrong)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", legacyWrong)).StatusCode);
+        }
+
+        var reads = counter.Calls.Where(c => c.Contains("ApiKeys") || c.Contains("Clinics")).ToArray();
+        Assert.Equal(2, reads.Length);
+        Assert.Single(reads, c => c.Contains("ApiKeys(PartitionKey='abcdefgh'"));
+    }
+
+    [Fact]
+    public async Task A_hundred_different_malformed_keys_cost_no_storage_read()
+    {
+        var (host, counter) = await StartCountingAsync();
+        await using var _ = host;
+
+        for (var i = 0; i < 100; i++)
+        {
+            var malformed = (i % 4) switch
+            {
+                0 => $"rk_not-a-key-{i}",
+                1 => $"rk_ABCDEFGH_{i}{new string('A', 40)}",
+                2 => Guid.NewGuid().ToString(),
+                _ => "rk_" + new string('*', 40) + i.ToString("000"),
+            };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", malformed)).StatusCode);
+        }
+
+        Assert.Empty(counter.Calls);
+    }
+
+    [Fact]
+    public void Unknown_keys_are_remembered_for_a_short_time_and_in_bounded_number()
+    {
+        var time = TestClock.New();
+        var cache = new Reminders.Clinics.ApiKeyCache(time);
+        cache.RememberUnknown("a", cache.BeginLookup());
+        Assert.True(cache.IsKnownUnknown("a"));
+        time.Advance(Reminders.Clinics.ApiKeyCache.UnknownLifetime);
+        Assert.False(cache.IsKnownUnknown("a"));
+
+        for (var i = 0; i < Reminders.Clinics.ApiKeyCache.MaxUnknown * 3; i++) cache.RememberUnknown("k" + i, cache.BeginLookup());
+
+        Assert.InRange(cache.UnknownCount, 1, Reminders.Clinics.ApiKeyCache.MaxUnknown);
+        cache.ForgetKey("k" + (Reminders.Clinics.ApiKeyCache.MaxUnknown * 3 - 1));
+        Assert.False(cache.IsKnownUnknown("k" + (Reminders.Clinics.ApiKeyCache.MaxUnknown * 3 - 1)));
+    }
+
+    [Fact]
+    public void A_key_issued_while_a_lookup_of_it_was_reading_is_not_remembered_as_unknown()
+    {
+        var cache = new Reminders.Clinics.ApiKeyCache(TestClock.New());
+        var lookup = cache.BeginLookup();
+        cache.ForgetKey("new");                // the key is issued here while the lookup reads storage
+        cache.RememberUnknown("new", lookup);  // the lookup read before the key row existed
+
+        Assert.False(cache.IsKnownUnknown("new"));
+    }
 }

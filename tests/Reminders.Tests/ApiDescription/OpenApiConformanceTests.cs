@@ -39,7 +39,9 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
 
         var declared = Contract.Operations()
             .SelectMany(o => o.Operation["responses"]!.AsObject().Select(r => $"{o.Operation["operationId"]} {r.Key}"))
-            .Where(s => !s.EndsWith(" 503") || s is "Health 503" or "HealthReady 503");
+            // The shared overload 503 and rate-limit 429 are provoked once each in OpenApiOverloadAndLimitTests.
+            .Where(s => !s.EndsWith(" 503") || s is "Health 503" or "HealthReady 503")
+            .Where(s => !s.EndsWith(" 429"));
         Assert.Empty(declared.Except(_seen).Except(NotProvoked));
     }
 

@@ -31,6 +31,45 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task The_rate_limit_429_carries_the_declared_retry_headers_and_problem()
+    {
+        await using var host = await ServerHost.StartAsync(new TestSettings(azurite.ConnectionString)
+        {
+            Extra = new Dictionary<string, string?>
+            {
+                ["Reminders:RateLimits:Clinic:PermitsPerSecond"] = "0.0001",
+                ["Reminders:RateLimits:Clinic:Burst"] = "1",
+                ["Reminders:RateLimits:Anonymous:PermitsPerSecond"] = "0.0001",
+                ["Reminders:RateLimits:Anonymous:Burst"] = "1",
+            },
+        }, TestClock.New());
+        var apiKey = await host.CreateClinicAsync("c1");
+        using var allowed = await host.SendAsync(HttpMethod.Get, "/api/patients/p1", apiKey);
+        using var document = await host.Client.GetAsync(OpenApiContract.DocumentPath);
+
+        using var clinicRefused = await host.SendAsync(HttpMethod.Get, "/api/patients/p1", apiKey);
+        using var anonymousRefused = await host.Client.GetAsync("/api/unsubscribe?token=nonsense");
+
+        Assert.Equal(HttpStatusCode.NotFound, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, clinicRefused.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, anonymousRefused.StatusCode);
+        await Contract.AssertConformsAsync(clinicRefused);
+        await Contract.AssertConformsAsync(anonymousRefused);
+    }
+
+    [Fact]
+    public void Every_operation_a_clinic_or_anyone_may_call_declares_the_429_but_liveness_and_admin_ones()
+    {
+        var limited = Contract.Operations()
+            .Where(o => o.Operation["responses"]!.AsObject().ContainsKey("429"))
+            .Select(o => o.Operation["operationId"]!.GetValue<string>()).Order().ToArray();
+        Assert.Equal(["CancelSession", "CreatePreviewLink", "ErasePatient", "GetEmailPreview", "GetOpenApiDocument", "GetPatient", "GetSendPlan",
+            "Health", "HealthReady", "LiftBounce", "ReceiveEmailEvents", "RegisterSession", "RegisterSessions", "ShowUnsubscribe", "ShowUnsubscribeHead",
+            "Unsubscribe", "ValidateEmailEvents"], limited);
+    }
+
+    [Fact]
     public async Task The_501st_session_is_the_declared_422()
     {
         await using var host = await ServerHost.StartAsync(new TestSettings(azurite.ConnectionString), TestClock.New());

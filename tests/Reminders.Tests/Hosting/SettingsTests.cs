@@ -26,6 +26,8 @@ public sealed class SettingsTests(Azurite azurite)
     [InlineData("Reminders:TablePrefix", "bad-prefix!", "TablePrefix")]
     [InlineData("Email:Provider", "Pigeon", "Email:Provider")]
     [InlineData("Email:SenderAddress", "not-an-address", "Email:SenderAddress")]
+    [InlineData("Reminders:RateLimits:Clinic:Burst", "0", "Reminders:RateLimits")]
+    [InlineData("Reminders:RateLimits:Anonymous:PermitsPerSecond", "0", "Reminders:RateLimits")]
     public async Task Bad_option_values_stop_start_up(string key, string value, string named)
     {
         await using var app = ReminderServer.Create(Args(key, value));

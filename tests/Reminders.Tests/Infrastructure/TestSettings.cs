@@ -37,6 +37,11 @@ public sealed record TestSettings(string ConnectionString)
         ["Reminders:EventGridSecret"] = EventGridSecret,
         // Each test its own dispatch queue, as its own tables: hosts of other tests must not take its messages.
         ["Reminders:DispatchQueue"] = "dispatch-" + TablePrefix.ToLowerInvariant(),
+        // Tests make calls far faster than any clinic would; rate limits are tested with their own small settings.
+        ["Reminders:RateLimits:Clinic:PermitsPerSecond"] = "100000",
+        ["Reminders:RateLimits:Clinic:Burst"] = "100000",
+        ["Reminders:RateLimits:Anonymous:PermitsPerSecond"] = "100000",
+        ["Reminders:RateLimits:Anonymous:Burst"] = "100000",
         // Far from any test's clock, so the Server's scheduler never races a test's own sweep.
         ["ReminderSweepSchedule"] = "0 0 0 1 1 *",
     };
