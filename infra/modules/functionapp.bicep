@@ -115,6 +115,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     ReminderSweepSchedule: sweepSchedule
     Reminders__DispatchQueue: dispatchQueueName
+    Reminders__Webhooks__Queue: 'reminders-webhooks'
     Reminders__SendingEnabled: string(sendingEnabled)
     Reminders__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${site.properties.defaultHostName}' : publicBaseUrl
     Reminders__AdminKey: format(keyVaultReference, secretUris.adminKey)

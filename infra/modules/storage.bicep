@@ -51,6 +51,12 @@ resource dispatchQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2
   name: dispatchQueueName
 }
 
+// Each clinic webhook attempt (Reminders__Webhooks__Queue): made here for the same reason.
+resource webhookQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+  parent: queues
+  name: 'reminders-webhooks'
+}
+
 // Blob Data Owner, not Contributor: the Functions host takes blob leases (the timer's singleton lock) and reads
 // and writes the deployment package; the Functions documentation names Owner for AzureWebJobsStorage.
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

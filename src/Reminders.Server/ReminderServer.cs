@@ -23,6 +23,7 @@ public static class ReminderServer
         builder.Services.AddSingleton(SweepSchedule.FromConfiguration(builder.Configuration));
         builder.Services.AddHostedService<SweepScheduler>();
         builder.Services.AddHostedService<Reminders.Dispatch.DispatchQueueListener>();
+        builder.Services.AddHostedService<Reminders.Webhooks.WebhookQueueListener>();
 
         var app = builder.Build();
         app.UseAdmissionControl();

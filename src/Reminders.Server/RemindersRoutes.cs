@@ -8,6 +8,7 @@ using Reminders.Server.ApiDescription;
 using Reminders.Sessions;
 using Reminders.Sweep;
 using Reminders.Unsubscribe;
+using Reminders.Webhooks;
 
 namespace Reminders.Server;
 
@@ -41,6 +42,12 @@ public static class RemindersRoutes
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
         api.MapPost("/events/email", DeliveryReportsApi.ReceiveEmailEvents).DescribeReceiveEmailEvents();
         api.MapMethods("/events/email", [HttpMethods.Options], DeliveryReportsApi.ValidateEmailEvents).DescribeValidateEmailEvents();
+        api.MapGet("/webhooks", WebhooksApi.GetWebhook).DescribeGetWebhook();
+        api.MapPut("/webhooks", WebhooksApi.PutWebhook).DescribePutWebhook();
+        api.MapDelete("/webhooks", WebhooksApi.DeleteWebhook).DescribeDeleteWebhook();
+        api.MapPost("/webhooks/secret", WebhooksApi.RotateWebhookSecret).DescribeRotateWebhookSecret();
+        api.MapGet("/webhooks/deliveries", WebhooksApi.ListWebhookDeliveries).DescribeListWebhookDeliveries();
+        api.MapPost("/webhooks/deliveries/{eventId}/replay", WebhooksApi.ReplayWebhookDelivery).DescribeReplayWebhookDelivery();
         api.MapOpenApi(OpenApiSetup.DocumentRoute).RequireAnonymousRateLimit();
     }
 }

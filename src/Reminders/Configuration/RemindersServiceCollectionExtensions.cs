@@ -83,6 +83,16 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<Dispatch.DispatchHandler>();
         services.AddSingleton<Dispatch.PoisonDispatch>();
         services.AddSingleton<ReminderSweep>();
+        services.AddOptions<Webhooks.WebhookOptions>().Bind(configuration.GetSection(Webhooks.WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookSubscriptions>();
+        services.AddSingleton<Webhooks.WebhookQueue>();
+        services.AddSingleton<Webhooks.WebhookPublisher>();
+        services.AddSingleton<Webhooks.WebhookOutbox>();
+        services.AddSingleton<Webhooks.WebhookDeliveries>();
+        services.AddSingleton<Webhooks.WebhookHttp>();
+        services.AddSingleton<Webhooks.WebhookSender>();
+        services.AddSingleton<Webhooks.DeliveryReportEvents>();
+        services.AddSingleton<Webhooks.OptOutEvents>();
         services.AddSingleton<Health.ReadinessCheck>();
 
         // The instruments exist whether or not telemetry is exported (AddRemindersTelemetry): unobserved, they cost nothing.

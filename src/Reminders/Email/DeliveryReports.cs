@@ -17,7 +17,7 @@ namespace Reminders.Email;
 /// The recipient address is hashed at once and never stored or logged; the provider's message is stored without
 /// anything that looks like an address, and never logged.
 /// </summary>
-public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, ILogger<DeliveryReports> logger)
+public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, Webhooks.DeliveryReportEvents events, ILogger<DeliveryReports> logger)
 {
     /// <summary>The delivery states ACS reports (<c>AcsEmailDeliveryReportStatus</c>).</summary>
     public static readonly IReadOnlyList<string> States = ["Delivered", "Expanded", "Bounced", "Suppressed", "Quarantined", "FilteredSpam", "Failed"];
@@ -137,7 +137,14 @@ public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, 
             var addressHash = entry.ClinicId is { Length: > 0 } clinicId && !string.IsNullOrWhiteSpace(report.Recipient)
                 ? optOuts.AddressHash(clinicId, report.Recipient) : null;
             // A repeat or an older report changes nothing, a bounce included (one the clinic lifted stays lifted).
-            if (entry.DeliveryAt is { } known && known >= report.At) { unchanged++; continue; }
+            if (entry.DeliveryAt is { } known && known >= report.At)
+            {
+                unchanged++;
+                // The same report again: the clinic's event may not have been queued the first time (a crash, an
+                // error answered to Event Grid). Told again with the same id; a receiver sees one event.
+                if (known == report.At && entry.Delivery == status) await events.TellAsync(entry, status, report.At, ct);
+                continue;
+            }
             if (status is "Bounced" or "Suppressed")
             {
                 // Before the ledger: if this write fails, Event Grid's retry finds the ledger unchanged and writes both.
@@ -150,7 +157,11 @@ public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, 
                         entry.ReminderId, status);
                 }
             }
-            if (await ledger.RecordDeliveryAsync(entry, status, report.At, report.Reason, ct)) recorded++;
+            if (await ledger.RecordDeliveryAsync(entry, status, report.At, report.Reason, ct))
+            {
+                recorded++;
+                await events.TellAsync(entry, status, report.At, ct);
+            }
             else unchanged++;
         }
         var outcome = new Outcome(parsed.Reports.Count + parsed.Other, recorded, unchanged, unmatched, ignored);

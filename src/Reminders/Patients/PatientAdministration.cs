@@ -110,6 +110,10 @@ public sealed class PatientAdministration(
             foreach (var session in record.Sessions)
                 await dueIndex.TryRemoveAsync(clinicId, patientId, session.SessionId, session.DuePartition, null, session.ReminderDate, ct);
             await optOuts.ForgetPatientAsync(clinicId, patientId, ct);
+            // Which session each sent reminder was (kept for delivery-report webhooks): not patient-keyed, so by id.
+            foreach (var reminderId in record.Sessions.SelectMany(s => s.SentReminderIds?.Split(';') ?? []).Distinct())
+                if (Guid.TryParse(reminderId, out var id))
+                    await records.ForgetSentReminderAsync(clinicId, id, ct);
 
             var rows = new List<(string RowKey, ETag ETag)>();
             foreach (var session in record.Sessions)

@@ -4,7 +4,7 @@ using Reminders.Storage;
 namespace Reminders.Patients;
 
 /// <summary>Reads a patient's aggregate and writes it back in entity-group transactions.</summary>
-public sealed class PatientRecords(ReminderTables tables)
+public sealed class PatientRecords(ReminderTables tables, Webhooks.WebhookOutbox? outbox = null)
 {
     /// <summary>A patient has at most this many sessions, so every request about them does bounded work.</summary>
     public const int MaxSessionsPerPatient = 500;
@@ -98,7 +98,7 @@ public sealed class PatientRecords(ReminderTables tables)
             yield return row;
     }
 
-    public PartitionBatch NewBatch() => new(tables.Patients);
+    public PartitionBatch NewBatch() => new(tables.Patients, outbox);
 
     /// <summary>
     /// Adds a session write to <paramref name="batch"/> (insert, or replace if unchanged since read) and keeps its
@@ -117,7 +117,12 @@ public sealed class PatientRecords(ReminderTables tables)
             batch.Delete(session.PartitionKey, PendingMarker.RowFor(session.PatientId, session.SessionId), Azure.ETag.All);
         }
         batch.Put(session);
+        batch.Announce(session);
     }
+
+    /// <summary>Deletes the row naming a sent reminder's session (<see cref="Webhooks.SentReminderEntity"/>), if there is one.</summary>
+    public async Task ForgetSentReminderAsync(string clinicId, Guid reminderId, CancellationToken ct) =>
+        await tables.Patients.DeleteEntityAsync(clinicId, Webhooks.SentReminderEntity.RowFor(reminderId), Azure.ETag.All, ct);
 
     /// <summary>Writes one session (and its marker) if unchanged since it was read; false when someone else wrote first.</summary>
     public async Task<bool> TrySaveSessionAsync(SessionEntity session, CancellationToken ct)

@@ -83,8 +83,13 @@ public sealed class SessionEntity : ITableEntity
         RememberSent(ReminderId);
     }
 
+    /// <summary>True once <see cref="Decide"/> changed the status or reason, until a write that announces it commits.</summary>
+    [IgnoreDataMember]
+    public bool DecisionChanged { get; set; }
+
     public void Decide(string status, string? reason, string? detail, DateTimeOffset at)
     {
+        if (status != Status || reason != Reason) DecisionChanged = true;
         Status = status;
         Reason = reason;
         Detail = detail;

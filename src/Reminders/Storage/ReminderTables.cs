@@ -42,6 +42,9 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
     /// <summary>Email provider quota shared by every instance: sends reserved per second and minute.</summary>
     public TableClient Quota => service.GetTableClient(_prefix + "Quota");
 
+    /// <summary>Per clinic: its webhook receiver (one row) and the events sent or being sent to it, newest first.</summary>
+    public TableClient Webhooks => service.GetTableClient(_prefix + "Webhooks");
+
     /// <summary>Before the ledger: accepted ACS operations awaiting their final status. Read once by the migration, then emptied.</summary>
     public TableClient LegacyUnsettled => service.GetTableClient(_prefix + "Unsettled");
 
@@ -52,7 +55,7 @@ public sealed class ReminderTables(TableServiceClient service, IOptions<Reminder
         try
         {
             if (_created) return;
-            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Ledger, OptOuts, Quota })
+            foreach (var table in new[] { Clinics, ApiKeys, Patients, Due, Ledger, OptOuts, Quota, Webhooks })
                 await table.CreateIfNotExistsAsync(ct);
             _created = true;
         }

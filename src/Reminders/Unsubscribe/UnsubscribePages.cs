@@ -4,7 +4,7 @@ using Reminders.Email;
 namespace Reminders.Unsubscribe;
 
 /// <summary>The clinic-branded pages a patient sees when following the unsubscribe link.</summary>
-public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, ClinicDirectory clinics, EmailTemplates templates)
+public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, ClinicDirectory clinics, EmailTemplates templates, Webhooks.OptOutEvents events)
 {
     public enum Action { Show, Unsubscribe, Resubscribe }
 
@@ -18,7 +18,13 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
 
         // A preview's sample link walks through the same pages and stores nothing: there is no patient behind it.
         if (action != Action.Show && !claims.Sample)
-            await optOuts.SetAsync(claims, optedOut: action == Action.Unsubscribe, ct);
+        {
+            var choice = action == Action.Unsubscribe;
+            // Only a change is an event: a second click, or a mail client's one-click POST after the patient's, is not.
+            var told = await events.WantedAsync(claims.ClinicId, ct) && await optOuts.IsOptedOutAsync(claims, ct) != choice;
+            await optOuts.SetAsync(claims, optedOut: choice, ct);
+            if (told) await events.TellAsync(claims.ClinicId, claims.PatientId, choice, ct);
+        }
         var optedOut = action switch
         {
             Action.Unsubscribe => true,

@@ -16,7 +16,8 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
 {
     /// <summary>Declared but not provoked here: storage races (409), the 501st session (422) and overload (503, see
     /// <see cref="OpenApiOverloadAndLimitTests"/>), and storage being down (the health check's 503).</summary>
-    private static readonly string[] NotProvoked = ["RegisterSession 409", "CancelSession 409", "RegisterSession 422", "Health 503", "HealthReady 503"];
+    private static readonly string[] NotProvoked =
+        ["RegisterSession 409", "CancelSession 409", "RegisterSession 422", "Health 503", "HealthReady 503", "PutWebhook 409", "RotateWebhookSecret 409"];
 
     private readonly HashSet<string> _seen = [];
     private string _key = "";
@@ -35,6 +36,7 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await SendPlan();
         await SweepPreviewAndUnsubscribe();
         await DeliveryReportsAndBounce();
+        await Webhooks();
         await CancelAndErase();
 
         var declared = Contract.Operations()
@@ -212,6 +214,39 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, "/api/patients/nobody/bounce", clinic: _key));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, "/api/patients/bad%23id/bounce", clinic: _key));
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/patients/p1/bounce"));
+    }
+
+    private async Task Webhooks()
+    {
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Get, "/api/webhooks", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Post, "/api/webhooks/secret", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, "/api/webhooks", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Put, "/api/webhooks", Json(new { url = "https://hooks.example.com/in" })));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Put, "/api/webhooks", Json(new { url = "https://10.0.0.1/in" }), clinic: _key));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Put, "/api/webhooks", Raw("x", "text/plain"), clinic: _key));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Put, "/api/webhooks", TooLarge(64 * 1024), clinic: _key));
+        await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, "/api/webhooks", Json(new { url = "https://hooks.example.com/in" }), clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Put, "/api/webhooks", Json(new { url = "https://hooks.example.com/in2" }), clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/webhooks", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/webhooks"));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, "/api/webhooks/secret", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/webhooks/secret"));
+
+        // An event to list and replay: a session registered and cancelled.
+        await Expect(HttpStatusCode.Created, Send(HttpMethod.Post, "/api/sessions",
+            Json(new { patientId = "hook", email = "hook@example.com", injectionDate = Host.DaysAgo(10), sessionId = "h1" }), clinic: _key));
+        await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/patients/hook/sessions/h1", clinic: _key));
+        var page = await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/webhooks/deliveries?limit=10", clinic: _key));
+        var eventId = page!["deliveries"]!.AsArray().First()!["id"]!.GetValue<string>();
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/webhooks/deliveries?limit=1000", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/webhooks/deliveries"));
+        await Expect(HttpStatusCode.Accepted, Send(HttpMethod.Post, $"/api/webhooks/deliveries/{eventId}/replay", clinic: _key));
+        var unknown = eventId[..^1] + (eventId[^1] == '0' ? '1' : '0');
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Post, $"/api/webhooks/deliveries/{unknown}/replay", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/webhooks/deliveries/nope/replay", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, $"/api/webhooks/deliveries/{eventId}/replay"));
+        await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/webhooks", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/webhooks"));
     }
 
     private async Task CancelAndErase()

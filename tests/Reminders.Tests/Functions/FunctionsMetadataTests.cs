@@ -41,6 +41,13 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "ReminderSweep", "timerTrigger", null, null, null },
         { "DispatchReminders", "queueTrigger", null, null, null },
         { "DispatchPoison", "queueTrigger", null, null, null },
+        { "GetWebhook", "httpTrigger", "webhooks", "get", "Function" },
+        { "PutWebhook", "httpTrigger", "webhooks", "put", "Function" },
+        { "DeleteWebhook", "httpTrigger", "webhooks", "delete", "Function" },
+        { "RotateWebhookSecret", "httpTrigger", "webhooks/secret", "post", "Function" },
+        { "ListWebhookDeliveries", "httpTrigger", "webhooks/deliveries", "get", "Function" },
+        { "ReplayWebhookDelivery", "httpTrigger", "webhooks/deliveries/{eventId}/replay", "post", "Function" },
+        { "DeliverWebhook", "queueTrigger", null, null, null },
     };
 
     [Fact]
@@ -49,6 +56,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         string QueueOf(string name) => Functions().Single(f => f!["name"]!.GetValue<string>() == name)!["bindings"]![0]!["queueName"]!.GetValue<string>();
         Assert.Equal("%Reminders:DispatchQueue%", QueueOf("DispatchReminders"));
         Assert.Equal("%Reminders:DispatchQueue%-poison", QueueOf("DispatchPoison"));
+        Assert.Equal("%Reminders:Webhooks:Queue%", QueueOf("DeliverWebhook"));
     }
 
     [Fact]

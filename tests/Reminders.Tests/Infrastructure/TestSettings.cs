@@ -37,6 +37,7 @@ public sealed record TestSettings(string ConnectionString)
         ["Reminders:EventGridSecret"] = EventGridSecret,
         // Each test its own dispatch queue, as its own tables: hosts of other tests must not take its messages.
         ["Reminders:DispatchQueue"] = "dispatch-" + TablePrefix.ToLowerInvariant(),
+        ["Reminders:Webhooks:Queue"] = "webhooks-" + TablePrefix.ToLowerInvariant(),
         // Tests make calls far faster than any clinic would; rate limits are tested with their own small settings.
         ["Reminders:RateLimits:Clinic:PermitsPerSecond"] = "100000",
         ["Reminders:RateLimits:Clinic:Burst"] = "100000",
