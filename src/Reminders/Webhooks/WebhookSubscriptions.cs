@@ -28,12 +28,25 @@ public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sea
         return found;
     }
 
-    /// <summary>True when the clinic has a receiver set (enabled or not: events of a disabled one are kept, for replay).</summary>
+    /// <summary>
+    /// True when the clinic has a receiver set (enabled or not: events of a disabled one are kept, for replay). A
+    /// sweep's parallel senders asking at once share one read.
+    /// </summary>
     public async ValueTask<bool> WantsEventsAsync(string clinicId, CancellationToken ct)
     {
         if (_cache.TryGetValue(clinicId, out var cached) && cached.Until > time.GetUtcNow()) return cached.Row is not null;
-        return await FindAsync(clinicId, ct) is not null;
+        var lookup = _lookups.GetOrAdd(clinicId, id => new Lazy<Task<WebhookSubscriptionEntity?>>(() => FindAsync(id, CancellationToken.None)));
+        try
+        {
+            return await lookup.Value.WaitAsync(ct) is not null;
+        }
+        finally
+        {
+            _lookups.TryRemove(KeyValuePair.Create(clinicId, lookup));
+        }
     }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<WebhookSubscriptionEntity?>>> _lookups = new(StringComparer.Ordinal);
 
     /// <summary>Sets the URL (and enables it). A new receiver gets a secret, returned once; an existing one keeps its secret.</summary>
     public async Task<(WebhookSubscriptionEntity Row, string? NewSecret, bool Created)> SetUrlAsync(string clinicId, string url, CancellationToken ct)

@@ -43,6 +43,20 @@ public sealed class StorageGate : HttpPipelinePolicy
         return hold;
     }
 
+    /// <summary>Fails the first matching request with <paramref name="status"/>, as a process dying before it would leave it undone.</summary>
+    public void FailFirst(Func<Call, bool> match, int status = 503)
+    {
+        lock (_gate) _rules.Add(new Rule(match, null, status, Once: true));
+    }
+
+    /// <summary>Every request that went through the gate, in order.</summary>
+    public IReadOnlyList<Call> Calls
+    {
+        get { lock (_gate) return [.. _calls]; }
+    }
+
+    private readonly List<Call> _calls = [];
+
     /// <summary>Fails every matching request with <paramref name="status"/>, as a storage outage would.</summary>
     public void Fail(Func<Call, bool> match, int status = 503)
     {
@@ -58,6 +72,7 @@ public sealed class StorageGate : HttpPipelinePolicy
         Rule? rule;
         lock (_gate)
         {
+            _calls.Add(call);
             rule = _rules.FirstOrDefault(r => r.Match(call));
             if (rule is { Once: true }) _rules.Remove(rule);
         }
