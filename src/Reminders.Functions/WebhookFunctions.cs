@@ -11,7 +11,7 @@ namespace Reminders.Functions;
 /// The queue is the setting Reminders__Webhooks__Queue, which the app must define (a binding expression has no default).
 /// </summary>
 public sealed class WebhookFunctions(
-    ApiAuthentication auth, WebhookSubscriptions subscriptions, WebhookDeliveries deliveries, WebhookSender sender,
+    ApiAuthentication auth, WebhookSubscriptions subscriptions, WebhookDeliveries deliveries, WebhookErasure erasure, WebhookSender sender,
     IOptions<WebhookOptions> options, TimeProvider time)
 {
     [Function("GetWebhook")]
@@ -24,7 +24,7 @@ public sealed class WebhookFunctions(
 
     [Function("DeleteWebhook")]
     public Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "webhooks")] HttpRequest request, CancellationToken ct) =>
-        WebhooksApi.DeleteWebhook(request, auth, subscriptions, ct);
+        WebhooksApi.DeleteWebhook(request, auth, subscriptions, erasure, ct);
 
     [Function("RotateWebhookSecret")]
     public Task<IResult> RotateSecret([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/secret")] HttpRequest request, CancellationToken ct) =>

@@ -84,6 +84,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<Dispatch.PoisonDispatch>();
         services.AddSingleton<ReminderSweep>();
         services.AddOptions<Webhooks.WebhookOptions>().Bind(configuration.GetSection(Webhooks.WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookClinicIndex>();
         services.AddSingleton<Webhooks.WebhookSubscriptions>();
         services.AddSingleton<Webhooks.WebhookQueue>();
         services.AddSingleton<Webhooks.WebhookPublisher>();
@@ -91,6 +92,8 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<Webhooks.WebhookDeliveries>();
         services.AddSingleton<Webhooks.WebhookHttp>();
         services.AddSingleton<Webhooks.WebhookSender>();
+        services.AddSingleton<Webhooks.WebhookUpkeep>();
+        services.AddSingleton<Webhooks.WebhookErasure>();
         services.AddSingleton<Webhooks.DeliveryReportEvents>();
         services.AddSingleton<Webhooks.OptOutEvents>();
         services.AddSingleton<Health.ReadinessCheck>();

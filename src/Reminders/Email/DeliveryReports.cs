@@ -157,11 +157,10 @@ public sealed partial class DeliveryReports(SendLedger ledger, OptOuts optOuts, 
                         entry.ReminderId, status);
                 }
             }
-            if (await ledger.RecordDeliveryAsync(entry, status, report.At, report.Reason, ct))
-            {
-                recorded++;
-                await events.TellAsync(entry, status, report.At, ct);
-            }
+            // The clinic's event before the ledger, as the bounce: if the ledger write fails, Event Grid's retry finds
+            // it unwritten and tells again, with the same event id (one event for the receiver).
+            await events.TellAsync(entry, status, report.At, ct);
+            if (await ledger.RecordDeliveryAsync(entry, status, report.At, report.Reason, ct)) recorded++;
             else unchanged++;
         }
         var outcome = new Outcome(parsed.Reports.Count + parsed.Other, recorded, unchanged, unmatched, ignored);

@@ -7,7 +7,8 @@ namespace Reminders.Patients;
 
 /// <summary>What a clinic can do to a patient it already registered: look, cancel a session, erase.</summary>
 public sealed class PatientAdministration(
-    PatientRecords records, DueIndex dueIndex, Clinics.ClinicDirectory clinics, Unsubscribe.OptOuts optOuts, Ledger.SendLedger ledger, TimeProvider time)
+    PatientRecords records, DueIndex dueIndex, Clinics.ClinicDirectory clinics, Unsubscribe.OptOuts optOuts, Ledger.SendLedger ledger,
+    Webhooks.WebhookErasure webhooks, TimeProvider time)
 {
     public async Task<PatientView?> FindAsync(string clinicId, string patientId, CancellationToken ct)
     {
@@ -110,10 +111,7 @@ public sealed class PatientAdministration(
             foreach (var session in record.Sessions)
                 await dueIndex.TryRemoveAsync(clinicId, patientId, session.SessionId, session.DuePartition, null, session.ReminderDate, ct);
             await optOuts.ForgetPatientAsync(clinicId, patientId, ct);
-            // Which session each sent reminder was (kept for delivery-report webhooks): not patient-keyed, so by id.
-            foreach (var reminderId in record.Sessions.SelectMany(s => s.SentReminderIds?.Split(';') ?? []).Distinct())
-                if (Guid.TryParse(reminderId, out var id))
-                    await records.ForgetSentReminderAsync(clinicId, id, ct);
+            await webhooks.ForgetPatientAsync(clinicId, patientId, record.Sessions.SelectMany(s => s.SentReminderIds?.Split(';') ?? []), ct);
 
             var rows = new List<(string RowKey, ETag ETag)>();
             foreach (var session in record.Sessions)

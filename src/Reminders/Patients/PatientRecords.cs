@@ -120,10 +120,6 @@ public sealed class PatientRecords(ReminderTables tables, Webhooks.WebhookOutbox
         batch.Announce(session);
     }
 
-    /// <summary>Deletes the row naming a sent reminder's session (<see cref="Webhooks.SentReminderEntity"/>), if there is one.</summary>
-    public async Task ForgetSentReminderAsync(string clinicId, Guid reminderId, CancellationToken ct) =>
-        await tables.Patients.DeleteEntityAsync(clinicId, Webhooks.SentReminderEntity.RowFor(reminderId), Azure.ETag.All, ct);
-
     /// <summary>Writes one session (and its marker) if unchanged since it was read; false when someone else wrote first.</summary>
     public async Task<bool> TrySaveSessionAsync(SessionEntity session, CancellationToken ct)
     {

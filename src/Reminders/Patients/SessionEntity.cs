@@ -83,13 +83,21 @@ public sealed class SessionEntity : ITableEntity
         RememberSent(ReminderId);
     }
 
-    /// <summary>True once <see cref="Decide"/> changed the status or reason, until a write that announces it commits.</summary>
+    /// <summary>The reminder the current decision is about (the session's reminder changes when it is re-dated).</summary>
+    public string? DecisionReminderId { get; set; }
+
+    /// <summary>
+    /// True once <see cref="Decide"/> changed the status, the reason or the reminder decided on, until a write that
+    /// announces it commits (a webhook event).
+    /// </summary>
     [IgnoreDataMember]
     public bool DecisionChanged { get; set; }
 
     public void Decide(string status, string? reason, string? detail, DateTimeOffset at)
     {
-        if (status != Status || reason != Reason) DecisionChanged = true;
+        var reminder = ReminderId.ToString();
+        if (status != Status || reason != Reason || reminder != DecisionReminderId) DecisionChanged = true;
+        DecisionReminderId = reminder;
         Status = status;
         Reason = reason;
         Detail = detail;

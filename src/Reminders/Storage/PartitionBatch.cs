@@ -57,41 +57,77 @@ public sealed class PartitionBatch(TableClient table, WebhookOutbox? outbox = nu
         return this;
     }
 
+    private readonly List<(SessionEntity Session, Guid ReminderId, DateTimeOffset At)> _sentEarlier = [];
+
+    /// <summary>
+    /// Tells the receiver that <paramref name="reminderId"/>, an earlier reminder of this session (it was re-dated or
+    /// re-planned while that email went out), was sent: the session's own decision is about its new reminder.
+    /// </summary>
+    public PartitionBatch AnnounceSent(SessionEntity session, Guid reminderId, DateTimeOffset at)
+    {
+        if (outbox is not null) _sentEarlier.Add((session, reminderId, at));
+        return this;
+    }
+
     /// <summary>Commits; false when any row changed, appeared or vanished since it was read (nothing is written then).</summary>
     public async Task<bool> TrySubmitAsync(CancellationToken ct)
     {
         var events = await EventsAsync(ct);
         var actions = _actions;
         // Events ride in the transaction while it has room; past 100 rows (rare: a cancel restoring many sessions)
-        // they are relayed right after it, without the crash-proof row.
+        // they are written in their own transaction right after it: only a crash between the two loses them.
         var inTransaction = _actions.Count + events.Rows.Count <= MaxActions;
         if (inTransaction && events.Rows.Count > 0)
-            actions = [.. _actions, .. events.Rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))];
+            actions = [.. _actions, .. Upserts(events.Rows)];
         if (!await TrySubmitAsync(actions, ct)) return false;
         foreach (var session in _announced) session.DecisionChanged = false;
-        if (events.Outbox.Count > 0) await outbox!.RelayAsync(events.Outbox, inTransaction, ct);
+        if (events.Outbox.Count == 0) return true;
+        var written = inTransaction;
+        if (!written)
+        {
+            try
+            {
+                foreach (var chunk in events.Rows.Chunk(MaxActions)) await table.SubmitTransactionAsync(Upserts(chunk), ct);
+                written = true;
+            }
+            catch (RequestFailedException)
+            {
+                // The relay below still queues them; only the crash-proof copy is missing.
+            }
+        }
+        await outbox!.RelayAsync(events.Outbox, written, ct);
         return true;
     }
+
+    private static List<TableTransactionAction> Upserts(IEnumerable<ITableEntity> rows) =>
+        rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
 
     private async Task<(List<ITableEntity> Rows, List<WebhookOutboxEntity> Outbox)> EventsAsync(CancellationToken ct)
     {
         var rows = new List<ITableEntity>();
         var events = new List<WebhookOutboxEntity>();
         var telling = _announced.Where(s => s.DecisionChanged).ToList();
-        if (telling.Count == 0 || !await outbox!.WantsAsync(telling[0].PartitionKey, ct)) return (rows, events);
+        if (telling.Count + _sentEarlier.Count == 0) return (rows, events);
+        if (!await outbox!.WantsAsync(telling.Concat(_sentEarlier.Select(s => s.Session)).First().PartitionKey, ct)) return (rows, events);
+        foreach (var (session, reminderId, at) in _sentEarlier)
+            Add(WebhookOutboxEntity.ForSent(session, reminderId, at), session, reminderId);
         foreach (var session in telling)
+            if (WebhookOutboxEntity.ForDecision(session) is { } e)
+                Add(e, session, session.Status == Plan.ReminderStatus.Sent ? session.ReminderId : null);
+        return (rows, events);
+
+        void Add(WebhookOutboxEntity e, SessionEntity session, Guid? sent)
         {
-            if (WebhookOutboxEntity.ForDecision(session) is not { } e) continue;
             events.Add(e);
             rows.Add(e);
-            if (session.Status == Plan.ReminderStatus.Sent)
+            // Which session a sent reminder was, for its delivery reports' events.
+            if (sent is { } id)
                 rows.Add(new SentReminderEntity
                 {
-                    PartitionKey = session.PartitionKey, RowKey = SentReminderEntity.RowFor(session.ReminderId),
+                    PartitionKey = session.PartitionKey, RowKey = SentReminderEntity.RowFor(id),
                     PatientId = session.PatientId, SessionId = session.SessionId,
                 });
         }
-        return (rows, events);
     }
 
     private async Task<bool> TrySubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)

@@ -219,10 +219,12 @@ public sealed class DueReminderProcessor(
                     session.Decide(ReminderStatus.Skipped, SkipReason.AlreadySent,
                         $"The reminder planned before the clinic's settings changed was sent on {at:yyyy-MM-dd HH:mm} UTC.", at);
                     session.RememberSent(reminderId);
+                    batch.AnnounceSent(session, reminderId, at);
                     return true;
                 }
                 // Re-dated by the clinic while it was being sent: the session's new reminder stands; remember the one that went out.
                 session.RememberSent(reminderId);
+                batch.AnnounceSent(session, reminderId, at);
                 return true;
             }
             if (session.Status == ReminderStatus.Sent) return false;

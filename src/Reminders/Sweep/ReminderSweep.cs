@@ -22,7 +22,7 @@ public sealed class ReminderSweep(
     StorageMigration migration,
     DeliverySettlement settlement,
     DueIndexReconciler reconciler,
-    Webhooks.WebhookOutbox webhookOutbox,
+    Webhooks.WebhookUpkeep webhookUpkeep,
     ReminderPlanner planner,
     ReminderDispatcher dispatcher,
     DueIndex dueIndex,
@@ -41,7 +41,7 @@ public sealed class ReminderSweep(
         await run.PartAsync("planning", async () => plan = await planner.PlanAsync(run.Clinics, ct));
         await run.PartAsync("dispatch", () => dispatcher.DispatchAsync(plan, run.Id, run.Deadline, run.Tally, ct));
         await run.PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(run.Clinics, ct));
-        await run.PartAsync("webhook outbox", () => webhookOutbox.RepairAsync(run.Clinics.Keys, ct));
+        await run.PartAsync("webhook upkeep", () => webhookUpkeep.RunAsync(run.Clinics.Keys, ct));
 
         var tally = run.Tally;
         var result = new SweepResult(run.Id, run.StartedAt, time.GetUtcNow(),
@@ -74,7 +74,7 @@ public sealed class ReminderSweep(
             messages = await queue.EnqueueAsync(queued, run.Id, ct);
         });
         await run.PartAsync("due-index reconcile", () => reconciler.RunIfDueAsync(run.Clinics, ct));
-        await run.PartAsync("webhook outbox", () => webhookOutbox.RepairAsync(run.Clinics.Keys, ct));
+        await run.PartAsync("webhook upkeep", () => webhookUpkeep.RunAsync(run.Clinics.Keys, ct));
 
         var result = new PlanResult(run.Id, run.StartedAt, time.GetUtcNow(), plan.Count, queued.Count, messages, run.Tally.Failed, run.Tally.Errors);
         metrics.SweepTook("plan", run.Elapsed);

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Reminders.Patients;
 using Reminders.Storage;
@@ -72,18 +73,33 @@ public sealed class OptOuts(ReminderTables tables, AddressHashes hashes, Patient
         }
     }
 
-    /// <summary>Records the choice; repeating it changes nothing but the time.</summary>
-    public async Task SetAsync(UnsubscribeTokens.Claims claims, bool optedOut, CancellationToken ct)
+    /// <summary>
+    /// Records the choice. True only for the call that changed it: repeating it (a second click, a mail client's
+    /// one-click POST racing the patient's) changes nothing, and of two racing calls one sees the other's write.
+    /// </summary>
+    public async Task<bool> SetAsync(UnsubscribeTokens.Claims claims, bool optedOut, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
-        await tables.OptOuts.UpsertEntityAsync(new OptOutEntity
+        var rowKey = await StorageHashAsync(claims, ct);
+        for (var attempt = 0; ; attempt++)
         {
-            PartitionKey = claims.ClinicId,
-            RowKey = await StorageHashAsync(claims, ct),
-            OptedOut = optedOut,
-            ChangedAt = time.GetUtcNow(),
-            PatientId = claims.PatientId,
-        }, TableUpdateMode.Replace, ct);
+            var current = await tables.OptOuts.GetEntityIfExistsAsync<OptOutEntity>(claims.ClinicId, rowKey, cancellationToken: ct);
+            if (current.HasValue && current.Value!.OptedOut == optedOut) return false;
+            var row = new OptOutEntity
+            {
+                PartitionKey = claims.ClinicId, RowKey = rowKey, OptedOut = optedOut, ChangedAt = time.GetUtcNow(), PatientId = claims.PatientId,
+            };
+            try
+            {
+                if (current.HasValue) await tables.OptOuts.UpdateEntityAsync(row, current.Value!.ETag, TableUpdateMode.Replace, ct);
+                else await tables.OptOuts.AddEntityAsync(row, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+                // Someone else wrote it meanwhile: read what they wrote.
+            }
+        }
     }
 
     public async Task<bool> IsOptedOutAsync(UnsubscribeTokens.Claims claims, CancellationToken ct) =>

@@ -21,9 +21,8 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
         {
             var choice = action == Action.Unsubscribe;
             // Only a change is an event: a second click, or a mail client's one-click POST after the patient's, is not.
-            var told = await events.WantedAsync(claims.ClinicId, ct) && await optOuts.IsOptedOutAsync(claims, ct) != choice;
-            await optOuts.SetAsync(claims, optedOut: choice, ct);
-            if (told) await events.TellAsync(claims.ClinicId, claims.PatientId, choice, ct);
+            if (await optOuts.SetAsync(claims, optedOut: choice, ct) && await events.WantedAsync(claims.ClinicId, ct))
+                await events.TellAsync(claims.ClinicId, claims.PatientId, choice, ct);
         }
         var optedOut = action switch
         {

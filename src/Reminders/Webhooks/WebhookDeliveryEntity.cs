@@ -17,6 +17,8 @@ public sealed class WebhookDeliveryEntity : ITableEntity
     public string EventType { get; set; } = "";
     public string Body { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Whom the event is about (the clinic's own id for the patient): erasure deletes the patient's deliveries.</summary>
+    public string? PatientId { get; set; }
 
     /// <summary>See <see cref="WebhookDeliveryState"/>.</summary>
     public string State { get; set; } = WebhookDeliveryState.Pending;

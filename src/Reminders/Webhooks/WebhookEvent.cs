@@ -24,6 +24,9 @@ public sealed record WebhookEvent(string Id, string Type, string ClinicId, DateT
     public static string StableId(DateTimeOffset at, string fact) =>
         IdFor(at, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fact)).AsSpan(0, 8)));
 
+    /// <summary>The lowest id an event at <paramref name="at"/> can have: ids of later events sort before it.</summary>
+    public static string BoundFor(DateTimeOffset at) => IdFor(at, "");
+
     private static string IdFor(DateTimeOffset at, string suffix) =>
         IdPrefix + (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + suffix;
 

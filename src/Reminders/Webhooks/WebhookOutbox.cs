@@ -34,32 +34,31 @@ public sealed class WebhookOutbox(WebhookSubscriptions subscriptions, WebhookPub
         }
     }
 
-    /// <summary>
-    /// Every sweep: relays what a crash left behind, for the clinics with a receiver (one range read each; the others
-    /// cost nothing). Returns how many events.
-    /// </summary>
-    public async Task<int> RepairAsync(IEnumerable<string> clinicIds, CancellationToken ct)
-    {
-        var relayed = 0;
-        foreach (var clinicId in clinicIds)
-            if (await WantsAsync(clinicId, ct)) relayed += await RepairAsync(clinicId, ct);
-        if (relayed > 0) logger.LogWarning("{Count} webhook events left behind by an interrupted write were queued now", relayed);
-        return relayed;
-    }
-
     /// <summary>Relays the clinic's outbox rows older than <see cref="Abandoned"/>. Returns how many.</summary>
     public async Task<int> RepairAsync(string clinicId, CancellationToken ct)
     {
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter(
-            $"PartitionKey eq {clinicId} and RowKey ge {WebhookOutboxEntity.Prefix} and RowKey lt {WebhookOutboxEntity.Prefix[..^1] + "}"}");
         var cutoff = time.GetUtcNow() - Abandoned;
-        var left = new List<WebhookOutboxEntity>();
-        await foreach (var row in tables.Patients.QueryAsync<WebhookOutboxEntity>(filter, cancellationToken: ct))
-            if (row.At < cutoff) left.Add(row);
+        var left = (await RowsAsync(clinicId, ct)).Where(r => r.At < cutoff).ToList();
         if (left.Count == 0) return 0;
         await publisher.PublishAsync(left.Select(r => r.ToPending()), ct);
         await RemoveAsync(left, ct);
         return left.Count;
+    }
+
+    /// <summary>Drops the clinic's outbox rows unsent (its receiver was removed), or only the patient's (erasure).</summary>
+    public async Task DropAsync(string clinicId, string? patientId, CancellationToken ct)
+    {
+        var rows = (await RowsAsync(clinicId, ct)).Where(r => patientId is null || r.PatientId == patientId).ToList();
+        if (rows.Count > 0) await RemoveAsync(rows, ct);
+    }
+
+    private async Task<List<WebhookOutboxEntity>> RowsAsync(string clinicId, CancellationToken ct)
+    {
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter(
+            $"PartitionKey eq {clinicId} and RowKey ge {WebhookOutboxEntity.Prefix} and RowKey lt {WebhookOutboxEntity.Prefix[..^1] + "}"}");
+        var rows = new List<WebhookOutboxEntity>();
+        await foreach (var row in tables.Patients.QueryAsync<WebhookOutboxEntity>(filter, cancellationToken: ct)) rows.Add(row);
+        return rows;
     }
 
     private async Task RemoveAsync(IReadOnlyList<WebhookOutboxEntity> rows, CancellationToken ct)

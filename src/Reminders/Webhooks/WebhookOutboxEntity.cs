@@ -22,12 +22,14 @@ public sealed class WebhookOutboxEntity : ITableEntity
     public string EventType { get; set; } = "";
     public DateTimeOffset At { get; set; }
     public string Body { get; set; } = "";
+    /// <summary>Whom the event is about: erasure drops the patient's events not yet sent.</summary>
+    public string? PatientId { get; set; }
 
     public string EventId => RowKey[Prefix.Length..];
 
     public static WebhookOutboxEntity For(WebhookEvent e) => new()
     {
-        PartitionKey = e.ClinicId, RowKey = Prefix + e.Id, EventType = e.Type, At = e.At, Body = e.ToPayload(),
+        PartitionKey = e.ClinicId, RowKey = Prefix + e.Id, EventType = e.Type, At = e.At, Body = e.ToPayload(), PatientId = e.Data.PatientId,
     };
 
     /// <summary>The event a session's new decision tells of, or null when there is nothing to tell (Pending).</summary>
@@ -38,11 +40,16 @@ public sealed class WebhookOutboxEntity : ITableEntity
             session.Status, session.Reason, session.DecidedAt ?? DateTimeOffset.UtcNow));
     }
 
-    public PendingWebhook ToPending() => new(PartitionKey, EventId, EventType, At, Body);
+    /// <summary>reminder.sent for an earlier reminder of the session, sent while the session moved on.</summary>
+    public static WebhookOutboxEntity ForSent(SessionEntity session, Guid reminderId, DateTimeOffset at) =>
+        For(WebhookEvent.Reminder(WebhookEventTypes.ReminderSent, session.PartitionKey, reminderId, session.PatientId, session.SessionId,
+            Plan.ReminderStatus.Sent, null, at));
+
+    public PendingWebhook ToPending() => new(PartitionKey, EventId, EventType, At, Body, PatientId);
 }
 
 /// <summary>An event ready for the queue.</summary>
-public sealed record PendingWebhook(string ClinicId, string EventId, string EventType, DateTimeOffset At, string Body)
+public sealed record PendingWebhook(string ClinicId, string EventId, string EventType, DateTimeOffset At, string Body, string? PatientId)
 {
-    public static PendingWebhook From(WebhookEvent e) => new(e.ClinicId, e.Id, e.Type, e.At, e.ToPayload());
+    public static PendingWebhook From(WebhookEvent e) => new(e.ClinicId, e.Id, e.Type, e.At, e.ToPayload(), e.Data.PatientId);
 }

@@ -19,7 +19,8 @@ public sealed class WebhookPublisher(ReminderTables tables, WebhookQueue queue, 
             var now = time.GetUtcNow();
             var row = new WebhookDeliveryEntity
             {
-                PartitionKey = e.ClinicId, RowKey = e.EventId, EventType = e.EventType, Body = e.Body, CreatedAt = now, RoundStartedAt = now,
+                PartitionKey = e.ClinicId, RowKey = e.EventId, EventType = e.EventType, Body = e.Body, PatientId = e.PatientId,
+                CreatedAt = now, RoundStartedAt = now,
             };
             try
             {

@@ -44,6 +44,17 @@ public sealed class WebhookSender(
             return;
         }
 
+        if (subscriptions.SigningSecrets(subscription) is not { } secrets)
+        {
+            // Nothing can be signed until the clinic rotates the secret: not an attempt, and the receiver says why.
+            row.State = WebhookDeliveryState.NotSent;
+            row.LastError = "SecretUnreadable";
+            await TrySaveAsync(row, ct);
+            await subscriptions.DisableAsync(attempt.ClinicId, subscription.Url, row.EventId, "SecretUnreadable", ct);
+            logger.LogError("The webhook secret of clinic {ClinicId} cannot be unsealed (Reminders:LinkSigningKey changed); events are not sent until it is rotated", attempt.ClinicId);
+            return;
+        }
+
         var claimedAt = time.GetUtcNow();
         if (row.ClaimedUntil is { } until && until > claimedAt)
         {
@@ -54,7 +65,7 @@ public sealed class WebhookSender(
         row.ClaimedUntil = claimedAt + options.Value.Timeout * 2 + TimeSpan.FromSeconds(10);
         if (!await TrySaveAsync(row, ct)) return; // another sender claimed it first: its message carries on
 
-        var (status, error) = await PostAsync(subscription, row, ct);
+        var (status, error) = await PostAsync(subscription.Url, secrets, row, ct);
         var now = time.GetUtcNow();
         row.ClaimedUntil = null;
         row.Attempts++;
@@ -87,16 +98,16 @@ public sealed class WebhookSender(
         await TrySaveAsync(row, ct);
     }
 
-    private async Task<(int? Status, string? Error)> PostAsync(WebhookSubscriptionEntity subscription, WebhookDeliveryEntity row, CancellationToken ct)
+    private async Task<(int? Status, string? Error)> PostAsync(string url, IReadOnlyList<string> secrets, WebhookDeliveryEntity row, CancellationToken ct)
     {
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(row.Body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Headers.Add("webhook-id", row.EventId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(subscriptions.SigningSecrets(subscription), row.EventId, timestamp, row.Body));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(secrets, row.EventId, timestamp, row.Body));
         try
         {
             using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Microsoft.Extensions.Options;
 using Reminders.Security;
@@ -7,46 +6,26 @@ using Reminders.Storage;
 namespace Reminders.Webhooks;
 
 /// <summary>
-/// Clinics' receivers. Whether a clinic has one is asked on every patient write that changes a reminder's status, so
-/// the answer is cached for <see cref="CacheLifetime"/> per instance: a clinic without a receiver costs no storage
-/// request, and a receiver set on another instance starts getting events within that time.
+/// Clinics' receivers (one row each, in the clinic's partition of the Webhooks table), and the index of which clinics
+/// have one (<see cref="WebhookClinicIndex"/>), kept in step.
 /// </summary>
-public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sealing, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class WebhookSubscriptions(ReminderTables tables, WebhookClinicIndex index, SealedTokens sealing, IOptions<WebhookOptions> options, TimeProvider time)
 {
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private const string SecretPurpose = "webhook-secret";
 
-    private readonly ConcurrentDictionary<string, (WebhookSubscriptionEntity? Row, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
-
-    /// <summary>The clinic's receiver as stored now (no cache), or null.</summary>
+    /// <summary>The clinic's receiver as stored now, or null.</summary>
     public async Task<WebhookSubscriptionEntity?> FindAsync(string clinicId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         var row = await tables.Webhooks.GetEntityIfExistsAsync<WebhookSubscriptionEntity>(clinicId, WebhookSubscriptionEntity.Row, cancellationToken: ct);
-        var found = row.HasValue ? row.Value : null;
-        _cache[clinicId] = (found, time.GetUtcNow() + CacheLifetime);
-        return found;
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>
-    /// True when the clinic has a receiver set (enabled or not: events of a disabled one are kept, for replay). A
-    /// sweep's parallel senders asking at once share one read.
+    /// True when the clinic has a receiver (enabled or not: events of a disabled one are recorded, for replay). No
+    /// storage request for most calls: see <see cref="WebhookClinicIndex"/>.
     /// </summary>
-    public async ValueTask<bool> WantsEventsAsync(string clinicId, CancellationToken ct)
-    {
-        if (_cache.TryGetValue(clinicId, out var cached) && cached.Until > time.GetUtcNow()) return cached.Row is not null;
-        var lookup = _lookups.GetOrAdd(clinicId, id => new Lazy<Task<WebhookSubscriptionEntity?>>(() => FindAsync(id, CancellationToken.None)));
-        try
-        {
-            return await lookup.Value.WaitAsync(ct) is not null;
-        }
-        finally
-        {
-            _lookups.TryRemove(KeyValuePair.Create(clinicId, lookup));
-        }
-    }
-
-    private readonly ConcurrentDictionary<string, Lazy<Task<WebhookSubscriptionEntity?>>> _lookups = new(StringComparer.Ordinal);
+    public ValueTask<bool> WantsEventsAsync(string clinicId, CancellationToken ct) => index.ContainsAsync(clinicId, ct);
 
     /// <summary>Sets the URL (and enables it). A new receiver gets a secret, returned once; an existing one keeps its secret.</summary>
     public async Task<(WebhookSubscriptionEntity Row, string? NewSecret, bool Created)> SetUrlAsync(string clinicId, string url, CancellationToken ct)
@@ -67,7 +46,13 @@ public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sea
             row.DisabledReason = null;
             row.DisabledByEvent = null;
             row.UpdatedAt = now;
-            if (await TryWriteAsync(row, ct)) return (row, secret, created);
+            if (await TryWriteAsync(row, ct))
+            {
+                // After the row: a clinic in the index without a row only costs a dropped event, never a lost one.
+                await index.AddAsync(clinicId, ct); // also repairs a set interrupted before it
+
+                return (row, secret, created);
+            }
             if (attempt >= 4) throw new Sessions.ConcurrencyException("The webhook kept changing; try again.");
         }
     }
@@ -81,8 +66,10 @@ public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sea
             if (row is null) return null;
             var now = time.GetUtcNow();
             var secret = WebhookSignature.NewSecret();
-            row.SealedPreviousSecret = row.SealedSecret;
-            row.PreviousSecretUntil = now + options.Value.PreviousSecretOverlap;
+            // A secret sealed under an older Reminders:LinkSigningKey can sign nothing: it is not kept.
+            var readable = sealing.Unseal(SecretPurpose, row.SealedSecret) is not null;
+            row.SealedPreviousSecret = readable ? row.SealedSecret : null;
+            row.PreviousSecretUntil = readable ? now + options.Value.PreviousSecretOverlap : null;
             row.SealedSecret = Seal(secret);
             row.SecretCreatedAt = now;
             row.UpdatedAt = now;
@@ -95,9 +82,9 @@ public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sea
     public async Task<bool> DeleteAsync(string clinicId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
+        await index.RemoveAsync(clinicId, ct);
         // The SDK answers a missing row's 404 without throwing.
         var response = await tables.Webhooks.DeleteEntityAsync(clinicId, WebhookSubscriptionEntity.Row, ETag.All, ct);
-        _cache.TryRemove(clinicId, out _);
         return response.Status != 404;
     }
 
@@ -115,19 +102,21 @@ public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sea
         }
     }
 
-    /// <summary>The secrets that sign a delivery now: the current one, and the previous one during its overlap.</summary>
-    public IReadOnlyList<string> SigningSecrets(WebhookSubscriptionEntity row)
+    /// <summary>
+    /// The secrets that sign a delivery now: the current one, and the previous one during its overlap. Null when the
+    /// current one cannot be unsealed (<c>Reminders:LinkSigningKey</c> changed since it was made): the clinic must rotate it.
+    /// </summary>
+    public IReadOnlyList<string>? SigningSecrets(WebhookSubscriptionEntity row)
     {
-        var secrets = new List<string> { Unseal(row.SealedSecret) };
-        if (row.SealedPreviousSecret is not null && row.PreviousSecretUntil > time.GetUtcNow()) secrets.Add(Unseal(row.SealedPreviousSecret));
+        if (sealing.Unseal(SecretPurpose, row.SealedSecret) is not { } current) return null;
+        var secrets = new List<string> { current };
+        if (row.SealedPreviousSecret is not null && row.PreviousSecretUntil > time.GetUtcNow()
+            && sealing.Unseal(SecretPurpose, row.SealedPreviousSecret) is { } previous)
+            secrets.Add(previous);
         return secrets;
     }
 
     private string Seal(string secret) => sealing.Seal(SecretPurpose, secret);
-
-    private string Unseal(string sealedSecret) =>
-        sealing.Unseal(SecretPurpose, sealedSecret)
-        ?? throw new InvalidOperationException("A webhook secret could not be unsealed: Reminders:LinkSigningKey changed since it was made. Rotate the secret.");
 
     private async Task<bool> TryWriteAsync(WebhookSubscriptionEntity row, CancellationToken ct)
     {
@@ -138,7 +127,6 @@ public sealed class WebhookSubscriptions(ReminderTables tables, SealedTokens sea
                 ? await tables.Webhooks.AddEntityAsync(row, ct)
                 : await tables.Webhooks.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
             row.ETag = response.Headers.ETag ?? row.ETag;
-            _cache[row.PartitionKey] = (row, time.GetUtcNow() + CacheLifetime);
             return true;
         }
         catch (RequestFailedException e) when (e.IsLostRace())

@@ -42,12 +42,14 @@ public static class WebhooksApi
         }
     }
 
-    /// <summary><c>DELETE /api/webhooks</c>: 204; no more events are sent (those queued are recorded NotSent).</summary>
-    public static async Task<IResult> DeleteWebhook(HttpRequest request, ApiAuthentication auth, WebhookSubscriptions subscriptions, CancellationToken ct)
+    /// <summary><c>DELETE /api/webhooks</c>: 204; no more events are sent, and the delivery history goes with the receiver.</summary>
+    public static async Task<IResult> DeleteWebhook(HttpRequest request, ApiAuthentication auth, WebhookSubscriptions subscriptions, WebhookErasure erasure, CancellationToken ct)
     {
         var caller = await auth.ClinicAsync(request, ct);
         if (caller.Clinic is not { } clinic) return caller.Refused;
-        return await subscriptions.DeleteAsync(clinic.Id, ct) ? TypedResults.NoContent() : NoWebhook();
+        if (!await subscriptions.DeleteAsync(clinic.Id, ct)) return NoWebhook();
+        await erasure.ForgetClinicAsync(clinic.Id, ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>

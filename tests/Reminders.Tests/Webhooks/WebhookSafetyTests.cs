@@ -28,7 +28,7 @@ public sealed class WebhookSafetyTests(Azurite azurite) : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    private async Task<ServerHost> StartAsync(bool allowLoopback)
+    private async Task<ServerHost> StartAsync(bool allowLoopback, bool consume = true)
     {
         var settings = new TestSettings(azurite.ConnectionString)
         {
@@ -36,6 +36,7 @@ public sealed class WebhookSafetyTests(Azurite azurite) : IAsyncLifetime
             {
                 ["Reminders:Webhooks:AllowLoopbackForTests"] = allowLoopback.ToString(),
                 ["Reminders:Webhooks:RetryDelays:0"] = "00:00:00.2",
+                ["Reminders:Webhooks:Consume"] = consume.ToString(),
             },
         };
         _host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
@@ -85,6 +86,29 @@ public sealed class WebhookSafetyTests(Azurite azurite) : IAsyncLifetime
         await host.SweepAsync(); // nothing left to relay, nothing sent twice
         Assert.Equal("Delivered", Assert.Single(await DeliveriesAsync(apiKey))!["state"]!.GetValue<string>());
         Assert.Single(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_delivery_whose_queue_message_was_lost_is_queued_again_by_a_later_sweep()
+    {
+        var host = await StartAsync(allowLoopback: true, consume: false);
+        var apiKey = await host.CreateClinicAsync("c1");
+        Assert.Equal(HttpStatusCode.Created, (await host.SendAsync(HttpMethod.Put, "/api/webhooks", apiKey, new { url = _receiver.Url.ToString() })).StatusCode);
+        await host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "ana@example.com", injectionDate = host.DaysAgo(80), sessionId = "s1" });
+        Assert.Equal(1, (await host.SweepAsync()).Count("sent"));
+        var queue = host.Services.GetRequiredService<WebhookQueue>();
+        await queue.Queue.ClearMessagesAsync(); // lost: a poison message, a crash between the row and its message
+
+        await host.SweepAsync(); // not overdue yet: nothing queued
+        Assert.Empty((await queue.Queue.PeekMessagesAsync(10)).Value);
+        host.Time.Advance(WebhookDeliveries.Overdue + TimeSpan.FromMinutes(1));
+        await host.SweepAsync();
+
+        var message = Assert.Single((await queue.Queue.ReceiveMessagesAsync(10)).Value);
+        await host.Services.GetRequiredService<WebhookSender>().HandleAsync(message.Body.ToString(), CancellationToken.None);
+        var sent = Assert.Single(_receiver.Received);
+        Assert.Contains("\"reminder.sent\"", sent.Body);
+        Assert.Equal("Delivered", Assert.Single(await DeliveriesAsync(apiKey))!["state"]!.GetValue<string>());
     }
 
     [Fact]
