@@ -1,9 +1,10 @@
 using Azure;
+using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Reminders.Configuration;
+using Reminders.Storage;
 
 namespace Reminders.Dispatch;
 
@@ -14,52 +15,21 @@ namespace Reminders.Dispatch;
 /// </summary>
 public sealed class DispatchQueueListener(
     DispatchQueue queue, DispatchHandler handler, PoisonDispatch poison, IOptions<RemindersOptions> options, ILogger<DispatchQueueListener> logger)
-    : BackgroundService
+    : QueueConsumer(logger)
 {
     /// <summary>Messages worked on at once by this instance (each settles its reminders with <c>SendParallelism</c>).</summary>
-    public const int MessagesAtOnce = 4;
-
-    /// <summary>How long a taken message stays hidden from other instances: longer than one message's time budget.</summary>
-    public static readonly TimeSpan Hidden = TimeSpan.FromMinutes(10);
+    public const int InFlight = 4;
 
     private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan LongestIdlePoll = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.ConsumeDispatchQueue) return;
-        var idle = TimeSpan.FromMilliseconds(100);
-        // Polling waits are real time, whatever clock the service is given.
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await queue.EnsureCreatedAsync(stoppingToken);
-                QueueMessage[] messages = await queue.Queue.ReceiveMessagesAsync(MessagesAtOnce, Hidden, stoppingToken);
-                if (messages.Length == 0)
-                {
-                    await Task.Delay(idle, stoppingToken);
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, LongestIdlePoll.Ticks));
-                    continue;
-                }
-                idle = TimeSpan.FromMilliseconds(100);
-                await Task.WhenAll(messages.Select(m => HandleAsync(m, stoppingToken)));
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Storage unreachable surfaces as an AggregateException after the SDK's retries, not only as
-                // RequestFailedException; either way the consumer waits and tries again instead of ending the host.
-                logger.LogWarning(e, "The dispatch queue could not be read; trying again shortly");
-                await Task.Delay(LongestIdlePoll, stoppingToken);
-            }
-        }
-    }
+    protected override bool Enabled => options.Value.ConsumeDispatchQueue;
+    protected override QueueClient Queue => queue.Queue;
+    protected override int MessagesAtOnce => InFlight;
+    /// <summary>Longer than one message's time budget.</summary>
+    protected override TimeSpan Hidden => TimeSpan.FromMinutes(10);
+    protected override ValueTask EnsureCreatedAsync(CancellationToken ct) => queue.EnsureCreatedAsync(ct);
 
-    private async Task HandleAsync(QueueMessage message, CancellationToken ct)
+    protected override async Task HandleAsync(QueueMessage message, CancellationToken ct)
     {
         var text = message.Body.ToString();
         try

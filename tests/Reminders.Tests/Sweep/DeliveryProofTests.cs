@@ -16,24 +16,6 @@ public sealed class DeliveryProofTests(Azurite azurite)
 {
     private static readonly Dictionary<string, string?> OneAtATime = new() { ["Reminders:SendParallelism"] = "1" };
 
-    /// <summary>A sender that stops inside its first send until the test lets it go on.</summary>
-    private sealed class PausedSend
-    {
-        public readonly TaskCompletionSource Inside = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public readonly TaskCompletionSource Go = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public SendBehaviour Behaviour => async call =>
-        {
-            var result = await call.SendForReal();
-            if (call.Number == 1)
-            {
-                Inside.TrySetResult();
-                await Go.Task;
-            }
-            return result;
-        };
-    }
-
     [Fact]
     public async Task Cancel_during_a_send_keeps_the_record_of_the_send_and_a_repost_sends_nothing_again()
     {

@@ -15,23 +15,6 @@ namespace Reminders.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookRaceTests(Azurite azurite)
 {
-    private sealed class PausedSend
-    {
-        public readonly TaskCompletionSource Inside = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public readonly TaskCompletionSource Go = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public SendBehaviour Behaviour => async call =>
-        {
-            var result = await call.SendForReal();
-            if (call.Number == 1)
-            {
-                Inside.TrySetResult();
-                await Go.Task;
-            }
-            return result;
-        };
-    }
-
     // The bed has no queue consumer: the delivery rows are the events as published.
     private static readonly Dictionary<string, string?> NoConsumer = new() { ["Reminders:Webhooks:Consume"] = "false", ["Reminders:SendParallelism"] = "1" };
 
