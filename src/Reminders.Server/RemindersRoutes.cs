@@ -1,3 +1,4 @@
+using Reminders.Bookings;
 using Reminders.Clinics;
 using Reminders.Email;
 using Reminders.Health;
@@ -31,6 +32,8 @@ public static class RemindersRoutes
         api.MapDelete("/patients/{patientId}/sessions/{sessionId}", PatientsApi.CancelSession).DescribeCancelSession();
         api.MapDelete("/patients/{patientId}", PatientsApi.ErasePatient).DescribeErasePatient();
         api.MapDelete("/patients/{patientId}/bounce", PatientsApi.LiftBounce).DescribeLiftBounce();
+        api.MapPut("/patients/{patientId}/bookings/{bookingId}", BookingsApi.PutBooking).DescribePutBooking();
+        api.MapDelete("/patients/{patientId}/bookings/{bookingId}", BookingsApi.CancelBooking).DescribeCancelBooking();
         api.MapGet("/reminders", SendPlanApi.GetSendPlan).DescribeGetSendPlan();
         api.MapPost("/sweeps", SweepsApi.RunSweep).DescribeRunSweep();
         api.MapGet("/health", HealthApi.GetHealth).DescribeHealth();

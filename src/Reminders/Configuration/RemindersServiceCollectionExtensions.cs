@@ -62,6 +62,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<SessionRegistration>();
         services.AddSingleton<SessionBatchRegistration>();
         services.AddSingleton<PatientAdministration>();
+        services.AddSingleton<Bookings.PatientBookings>();
         services.AddSingleton<EmailTemplates>();
         services.AddSingleton<AddressHashes>();
         services.AddSingleton<UnsubscribeTokens>();

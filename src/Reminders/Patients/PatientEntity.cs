@@ -23,6 +23,9 @@ public sealed class PatientEntity : ITableEntity
     /// <summary>Every session's id, injection date and cancellation (<see cref="SessionSummary"/>); null on rows from before it.</summary>
     public byte[]? Sessions { get; set; }
 
+    /// <summary>The patient's booked appointments (<see cref="Bookings.Booking"/>, JSON); null when none.</summary>
+    public string? Bookings { get; set; }
+
     public static string RowFor(string patientId) => patientId + "|";
 
     /// <summary>Brings the summary in line with one session's current date and cancellation (or its removal, with null).</summary>

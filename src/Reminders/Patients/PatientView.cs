@@ -10,8 +10,14 @@ namespace Reminders.Patients;
 /// </param>
 public sealed record PatientView(string PatientId, string? Email, string? FirstName, bool OptedOut, IReadOnlyList<SessionView> Sessions, bool Bounced = false)
 {
+    /// <summary>Appointments the clinic booked (past ones too, until a session fulfils them): while one is upcoming, reminders are skipped (AlreadyBooked).</summary>
+    public IReadOnlyList<Bookings.BookingsApi.BookingView> Bookings { get; init; } = [];
+
     internal static PatientView Of(PatientRecord record, bool optedOut, bool bounced = false, IReadOnlyDictionary<Guid, DeliveryView>? deliveries = null) => new(
         record.PatientId, record.Patient?.Email, record.Patient?.FirstName, optedOut,
         record.Sessions.OrderBy(s => s.InjectionDate, StringComparer.Ordinal).ThenBy(s => s.SessionId, StringComparer.Ordinal)
-            .Select(s => SessionView.Of(s, deliveries)).ToList(), bounced);
+            .Select(s => SessionView.Of(s, deliveries)).ToList(), bounced)
+    {
+        Bookings = Reminders.Bookings.Booking.Read(record.Patient?.Bookings).Select(Reminders.Bookings.BookingsApi.BookingView.Of).ToList(),
+    };
 }

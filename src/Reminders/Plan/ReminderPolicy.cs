@@ -81,6 +81,10 @@ internal static class ReminderPolicy
         if (session.Schedule.IsExpiredOn(today))
             return Decision.Expire(ReminderSchedule.ExpiredDetail(session.Schedule.ReliefEndsOn));
 
+        if (Bookings.Booking.Upcoming(Bookings.Booking.Read(record.Patient.Bookings), today) is { } booking)
+            return Decision.Skip(SkipReason.AlreadyBooked,
+                $"The patient has an appointment booked for {booking.Date:yyyy-MM-dd} ({booking.BookingId}); if it is cancelled, the reminder is planned again.");
+
         return Decision.Send;
     }
 

@@ -26,4 +26,6 @@ public static class SkipReason
     public const string Bounced = "Bounced";
     /// <summary>The same reminder (same session and dates) was sent before; it is never sent twice.</summary>
     public const string AlreadySent = "AlreadySent";
+    /// <summary>The patient had an appointment booked on or after the reminder's send day; cancelling it plans the reminder again.</summary>
+    public const string AlreadyBooked = "AlreadyBooked";
 }

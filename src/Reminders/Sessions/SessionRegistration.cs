@@ -101,6 +101,9 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         // Patient and session in one transaction, the patient row checked: a concurrent erasure or registration of
         // this patient makes it fail as a whole, and it is tried again from a fresh read.
         patient.Track(record.Summaries, session.SessionId, session);
+        // A session posted for the patient is the visit a booking was for (or a later one): the booking is done.
+        if (patient.Bookings is not null)
+            patient.Bookings = Bookings.Booking.Write(Bookings.Booking.Unfulfilled(Bookings.Booking.Read(patient.Bookings), input.InjectionDate));
         var batch = records.NewBatch();
         batch.Put(patient);
         PatientRecords.PutSession(batch, session);

@@ -17,7 +17,7 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
     /// <summary>Declared but not provoked here: storage races (409), the 501st session (422) and overload (503, see
     /// <see cref="OpenApiOverloadAndLimitTests"/>), and storage being down (the health check's 503).</summary>
     private static readonly string[] NotProvoked =
-        ["RegisterSession 409", "CancelSession 409", "RegisterSession 422", "Health 503", "HealthReady 503", "PutWebhook 409", "RotateWebhookSecret 409"];
+        ["RegisterSession 409", "CancelSession 409", "RegisterSession 422", "Health 503", "HealthReady 503", "PutWebhook 409", "RotateWebhookSecret 409", "CancelBooking 409"];
 
     private readonly HashSet<string> _seen = [];
     private string _key = "";
@@ -37,6 +37,7 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await SweepPreviewAndUnsubscribe();
         await DeliveryReportsAndBounce();
         await Webhooks();
+        await Bookings();
         await CancelAndErase();
 
         var declared = Contract.Operations()
@@ -247,6 +248,26 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, $"/api/webhooks/deliveries/{eventId}/replay"));
         await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/webhooks", clinic: _key));
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/webhooks"));
+    }
+
+    private async Task Bookings()
+    {
+        var date = Host.DaysAgo(-7);
+        await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, "/api/patients/p1/bookings/b1", Json(new { date }), clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Put, "/api/patients/p1/bookings/b1", Json(new { date, treatmentId = "t1" }), clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Put, "/api/patients/p1/bookings/b1", Json(new { date = "2000-01-01" }), clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Put, "/api/patients/nobody/bookings/b1", Json(new { date }), clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Put, "/api/patients/p1/bookings/b1", Json(new { date })));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Put, "/api/patients/p1/bookings/b1", Raw("x", "text/plain"), clinic: _key));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Put, "/api/patients/p1/bookings/b1", TooLarge(64 * 1024), clinic: _key));
+        for (var i = 2; i <= Reminders.Bookings.Booking.MaxPerPatient; i++)
+            await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, $"/api/patients/p1/bookings/b{i}", Json(new { date }), clinic: _key));
+        await Expect(HttpStatusCode.Conflict, Send(HttpMethod.Put, "/api/patients/p1/bookings/one-too-many", Json(new { date }), clinic: _key));
+        for (var i = 1; i <= Reminders.Bookings.Booking.MaxPerPatient; i++)
+            await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, $"/api/patients/p1/bookings/b{i}", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, "/api/patients/p1/bookings/b1", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, "/api/patients/p1/bookings/a%20b", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/patients/p1/bookings/b1"));
     }
 
     private async Task CancelAndErase()

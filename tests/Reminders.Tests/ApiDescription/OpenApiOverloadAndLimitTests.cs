@@ -64,10 +64,10 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
         var limited = Contract.Operations()
             .Where(o => o.Operation["responses"]!.AsObject().ContainsKey("429"))
             .Select(o => o.Operation["operationId"]!.GetValue<string>()).Order().ToArray();
-        Assert.Equal(["CancelSession", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview", "GetOpenApiDocument",
-            "GetPatient", "GetSendPlan", "GetWebhook", "Health", "HealthReady", "LiftBounce", "ListWebhookDeliveries", "PutWebhook",
-            "ReceiveEmailEvents", "RegisterSession", "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowUnsubscribe",
-            "ShowUnsubscribeHead", "Unsubscribe", "ValidateEmailEvents"], limited);
+        Assert.Equal(["CancelBooking", "CancelSession", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
+            "GetOpenApiDocument", "GetPatient", "GetSendPlan", "GetWebhook", "Health", "HealthReady", "LiftBounce",
+            "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession", "RegisterSessions",
+            "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe", "ValidateEmailEvents"], limited);
     }
 
     [Fact]

@@ -26,6 +26,8 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "CancelSession", "httpTrigger", "patients/{patientId}/sessions/{sessionId}", "delete", "Function" },
         { "ErasePatient", "httpTrigger", "patients/{patientId}", "delete", "Function" },
         { "LiftBounce", "httpTrigger", "patients/{patientId}/bounce", "delete", "Function" },
+        { "PutBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "put", "Function" },
+        { "CancelBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "delete", "Function" },
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
