@@ -8,6 +8,7 @@ using Reminders.Plan;
 using Reminders.Server.ApiDescription;
 using Reminders.Sessions;
 using Reminders.Sweep;
+using Reminders.Treatments;
 using Reminders.Unsubscribe;
 using Reminders.Webhooks;
 
@@ -26,6 +27,9 @@ public static class RemindersRoutes
         api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey).DescribeIssueClinicKey();
         api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys).DescribeListClinicKeys();
         api.MapDelete("/clinics/{clinicId}/keys/{keyId}", ClinicKeysApi.RevokeKey).DescribeRevokeClinicKey();
+        api.MapPut("/clinics/{clinicId}/treatments/{treatmentId}", TreatmentsApi.PutTreatment).DescribePutTreatment();
+        api.MapGet("/clinics/{clinicId}/treatments/{treatmentId}", TreatmentsApi.GetTreatment).DescribeGetTreatment();
+        api.MapGet("/clinics/{clinicId}/treatments", TreatmentsApi.ListTreatments).DescribeListTreatments();
         api.MapPost("/sessions", SessionsApi.RegisterSession).DescribeRegisterSession();
         api.MapPost("/sessions/batch", RegisterSessionsApi.RegisterSessions).DescribeRegisterSessions();
         api.MapGet("/patients/{patientId}", PatientsApi.GetPatient).DescribeGetPatient();

@@ -63,6 +63,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<SessionBatchRegistration>();
         services.AddSingleton<PatientAdministration>();
         services.AddSingleton<Bookings.PatientBookings>();
+        services.AddSingleton<Treatments.TreatmentCatalog>();
         services.AddSingleton<EmailTemplates>();
         services.AddSingleton<AddressHashes>();
         services.AddSingleton<UnsubscribeTokens>();

@@ -24,6 +24,12 @@ public sealed class SessionEntity : ITableEntity
     public int ReliefDays { get; set; }
     /// <summary>The clinic system sent <see cref="ReliefDays"/> itself; a clinic settings change then leaves it alone.</summary>
     public bool ReliefDaysExplicit { get; set; }
+    /// <summary>The clinic's treatment this session was (null: none named; such sessions form one group).</summary>
+    public string? TreatmentId { get; set; }
+    /// <summary>Where <see cref="ReliefDays"/> came from: session, patientHistory, treatment or clinic (null: before estimates, as clinic).</summary>
+    public string? ReliefSource { get; set; }
+    /// <summary>Why, in words: e.g. "median of 3 intervals (91, 98, 105 days)".</summary>
+    public string? ReliefBasis { get; set; }
     /// <summary>The clinic's <see cref="Clinics.Clinic.PlanVersion"/> this reminder was planned under.</summary>
     public int PlanVersion { get; set; }
     public string ReliefEndsOn { get; set; } = "";

@@ -47,7 +47,9 @@ internal static class ReminderPolicy
     public static bool Replan(SessionEntity session, Clinic clinic, DateOnly today, DateTimeOffset now)
     {
         session.PlanVersion = clinic.PlanVersion;
-        var reliefDays = session.ReliefDaysExplicit ? session.ReliefDays : clinic.ReliefDays;
+        // The clinic's reliefDays moves only reminders planned with it: not a session's own, a treatment's or the patient's history.
+        var ownRelief = session.ReliefDaysExplicit || session.ReliefSource is Treatments.ReliefEstimate.FromPatientHistory or Treatments.ReliefEstimate.FromTreatment;
+        var reliefDays = ownRelief ? session.ReliefDays : clinic.ReliefDays;
         var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, clinic.RemindDaysBefore);
         if (schedule == session.Schedule && reliefDays == session.ReliefDays) return false;
         var replaced = session.ReminderId;
@@ -72,7 +74,7 @@ internal static class ReminderPolicy
             return Decision.Skip(SkipReason.Bounced, "Email to the patient's address bounced or is suppressed by the email provider; the clinic can lift this once the address is checked, or register a new address.");
 
         var newer = record.Summaries
-            .Where(s => !s.Cancelled && s.SessionId != session.SessionId && IsLater(s, session))
+            .Where(s => !s.Cancelled && s.SessionId != session.SessionId && s.TreatmentId == session.TreatmentId && IsLater(s, session))
             .OrderByDescending(s => s.InjectionDay)
             .FirstOrDefault();
         if (newer is not null)

@@ -12,7 +12,8 @@ public sealed record RegisterSessionRequest(
     string? FirstName,
     string? InjectionDate,
     string? SessionId,
-    int? ReliefDays)
+    int? ReliefDays,
+    string? TreatmentId = null)
 {
     public static readonly DateOnly EarliestInjectionDate = new(2000, 1, 1);
 
@@ -35,6 +36,7 @@ public sealed record RegisterSessionRequest(
 
         var sessionId = SessionId ?? InjectionDate;
         if (SessionId is not null) v.RequireId("sessionId", SessionId);
+        if (TreatmentId is not null) v.RequireId("treatmentId", TreatmentId);
 
         if (ReliefDays is < ClinicSettingsRequest.MinReliefDays or > ClinicSettingsRequest.MaxReliefDays)
             v.Add("reliefDays", $"reliefDays must be between {ClinicSettingsRequest.MinReliefDays} and {ClinicSettingsRequest.MaxReliefDays}.");
@@ -42,10 +44,10 @@ public sealed record RegisterSessionRequest(
             v.Add("reliefDays", $"reliefDays must be longer than the clinic's remindDaysBefore ({clinic.RemindDaysBefore}).");
 
         return v.IsValid
-            ? new ValidSession(PatientId!, Email!.Trim(), string.IsNullOrWhiteSpace(FirstName) ? null : FirstName.Trim(), injection, sessionId!, ReliefDays)
+            ? new ValidSession(PatientId!, Email!.Trim(), string.IsNullOrWhiteSpace(FirstName) ? null : FirstName.Trim(), injection, sessionId!, ReliefDays, TreatmentId)
             : null;
     }
 }
 
 /// <param name="ReliefDays">The session's own relief period, or null: the clinic's (snapshotted at registration).</param>
-public sealed record ValidSession(string PatientId, string Email, string? FirstName, DateOnly InjectionDate, string SessionId, int? ReliefDays);
+public sealed record ValidSession(string PatientId, string Email, string? FirstName, DateOnly InjectionDate, string SessionId, int? ReliefDays, string? TreatmentId = null);

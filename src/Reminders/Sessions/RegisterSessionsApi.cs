@@ -86,6 +86,8 @@ public static class RegisterSessionsApi
                 var outcome = outcomes[i]!;
                 results[i] = outcome.Session is not null
                     ? new ItemResult(outcome.Status, outcome.Session, null)
+                    : outcome.Status == 400 // an unknown treatment or relief outside its guardrails: as any 400 item
+                        ? new ItemResult(400, null, Problems.InvalidDetails(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Problem!] }))
                     : new ItemResult(outcome.Status, null, new ProblemDetails
                     {
                         Status = outcome.Status, Title = outcome.Status == 409 ? "Conflict." : "The request cannot be carried out.",

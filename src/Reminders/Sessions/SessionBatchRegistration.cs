@@ -25,8 +25,9 @@ public sealed class SessionBatchRegistration(SessionRegistration single, DueInde
         var outcomes = new ItemOutcome?[items.Count];
         var byPatient = Enumerable.Range(0, items.Count).Where(i => items[i] is not null)
             .GroupBy(i => items[i]!.PatientId, StringComparer.Ordinal).ToList();
-        var candidates = byPatient.Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
-        var oneByOne = byPatient.Where(g => g.Count() > 1).Select(g => g.ToList()).ToList();
+        // New patients go in bulk; a patient posted twice, or a session naming a treatment (looked up), one by one.
+        var candidates = byPatient.Where(g => g.Count() == 1 && items[g.Single()]!.TreatmentId is null).Select(g => g.Single()).ToList();
+        var oneByOne = byPatient.Where(g => g.Count() > 1 || items[g.Single()]!.TreatmentId is not null).Select(g => g.ToList()).ToList();
 
         var now = time.GetUtcNow();
         var today = clinic.Today(time);
@@ -73,6 +74,10 @@ public sealed class SessionBatchRegistration(SessionRegistration single, DueInde
         catch (SessionLimitException e)
         {
             return new ItemOutcome(422, null, "sessionId", e.Message);
+        }
+        catch (SessionInputException e)
+        {
+            return new ItemOutcome(400, null, e.Field, e.Message);
         }
     }
 }

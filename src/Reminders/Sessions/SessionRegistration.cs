@@ -6,22 +6,34 @@ using Reminders.Plan;
 namespace Reminders.Sessions;
 
 /// <summary>Registers (upserts) a session and keeps its reminder and the due index in step with it.</summary>
-public sealed class SessionRegistration(PatientRecords records, DueIndex dueIndex, ReminderReplanner replanner, TimeProvider time)
+public sealed class SessionRegistration(PatientRecords records, DueIndex dueIndex, ReminderReplanner replanner, Treatments.TreatmentCatalog treatments, TimeProvider time)
 {
     public sealed record Outcome(SessionView Session, bool Created);
 
     public async Task<Outcome> RegisterAsync(Clinic clinic, ValidSession input, CancellationToken ct)
     {
+        var treatment = await TreatmentOfAsync(clinic, input, ct);
         for (var attempt = 0; ; attempt++)
         {
-            var outcome = await TryRegisterAsync(clinic, input, thorough: attempt > 0, ct);
+            var outcome = await TryRegisterAsync(clinic, input, treatment, thorough: attempt > 0, ct);
             if (outcome is not null) return outcome;
             if (attempt == 4) throw new ConcurrencyException("The session kept changing while it was being saved; try again.");
         }
     }
 
+    /// <summary>The session's treatment (null when it names none); an unknown one, or a relief outside its guardrails, is the caller's 400.</summary>
+    private async Task<Treatments.Treatment?> TreatmentOfAsync(Clinic clinic, ValidSession input, CancellationToken ct)
+    {
+        if (input.TreatmentId is not { } id) return null;
+        var treatment = await treatments.FindAsync(clinic.Id, id, ct)
+                        ?? throw new SessionInputException("treatmentId", $"This clinic has no treatment '{id}' (the admin sets it with PUT /api/clinics/{clinic.Id}/treatments/{id}).");
+        if (input.ReliefDays is { } days && (days < treatment.MinReliefDays || days > treatment.MaxReliefDays))
+            throw new SessionInputException("reliefDays", $"reliefDays must lie within the guardrails of treatment {id} ({treatment.MinReliefDays}-{treatment.MaxReliefDays} days).");
+        return treatment;
+    }
+
     /// <param name="thorough">After a lost race: read the session whatever the summary says (rows written before summaries).</param>
-    private async Task<Outcome?> TryRegisterAsync(Clinic clinic, ValidSession input, bool thorough, CancellationToken ct)
+    private async Task<Outcome?> TryRegisterAsync(Clinic clinic, ValidSession input, Treatments.Treatment? treatment, bool thorough, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var today = clinic.Today(time);
@@ -57,19 +69,30 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         var replan = existing is null ||
                      (existing.IsPending && existing.PlanVersion < clinic.PlanVersion && !await replanner.IsBeingSentAsync(existing.ReminderId, ct));
         var explicitRelief = input.ReliefDays is not null || (existing?.ReliefDaysExplicit ?? false);
-        var reliefDays = input.ReliefDays ?? (existing is null || (replan && !explicitRelief) ? clinic.ReliefDays : existing.ReliefDays);
+        var treatmentChanged = existing is not null && existing.TreatmentId != input.TreatmentId;
+        // A new session, a re-plan or another treatment: estimate (the patient's own history first). Otherwise the
+        // session keeps the relief it was planned with.
+        var estimate = input.ReliefDays is { } posted ? Treatments.ReliefEstimate.Explicit(posted)
+            : existing is null || treatmentChanged || (replan && !explicitRelief)
+                ? Treatments.ReliefEstimate.Choose(clinic, treatment, record.Summaries, input.SessionId, input.InjectionDate)
+                : new Treatments.ReliefEstimate(existing.ReliefDays, existing.ReliefSource ?? (explicitRelief ? Treatments.ReliefEstimate.FromSession : Treatments.ReliefEstimate.FromClinic),
+                    existing.ReliefBasis ?? "");
+        var reliefDays = estimate.Days;
         var remindDaysBefore = replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
         var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore);
         var sameDates = existing is not null && existing.InjectionDay == input.InjectionDate &&
                         existing.ReliefDays == reliefDays && existing.Schedule == newSchedule;
         var revived = session.Cancelled;
 
-        if (existing is not null && sameDates && !revived && !patientChanged && existing.ReliefDaysExplicit == explicitRelief &&
+        if (existing is not null && sameDates && !revived && !patientChanged && !treatmentChanged && existing.ReliefDaysExplicit == explicitRelief &&
             (!replan || existing.PlanVersion == clinic.PlanVersion))
             return new Outcome(SessionView.Of(existing), Created: false); // nothing to write: a re-sync costs one read
 
         session.InjectionDate = input.InjectionDate.ToString("yyyy-MM-dd");
         session.ReliefDaysExplicit = explicitRelief;
+        session.TreatmentId = input.TreatmentId;
+        session.ReliefSource = estimate.Source;
+        session.ReliefBasis = estimate.Basis;
         session.Cancelled = false;
         session.UpdatedAt = now;
         patient.UpdatedAt = now;
@@ -129,9 +152,12 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         {
             PartitionKey = clinic.Id, RowKey = SessionEntity.RowFor(input.PatientId, input.SessionId), PatientId = input.PatientId,
             SessionId = input.SessionId, CreatedAt = now, UpdatedAt = now, InjectionDate = input.InjectionDate.ToString("yyyy-MM-dd"),
-            ReliefDaysExplicit = input.ReliefDays is not null, PlanVersion = clinic.PlanVersion,
+            ReliefDaysExplicit = input.ReliefDays is not null, PlanVersion = clinic.PlanVersion, TreatmentId = input.TreatmentId,
         };
-        ReminderPolicy.SetDates(session, input.ReliefDays ?? clinic.ReliefDays, clinic.RemindDaysBefore);
+        // A new patient has no history, and the batch sends sessions naming a treatment the regular way.
+        var estimate = input.ReliefDays is { } posted ? Treatments.ReliefEstimate.Explicit(posted) : Treatments.ReliefEstimate.Choose(clinic, null, [], input.SessionId, input.InjectionDate);
+        (session.ReliefSource, session.ReliefBasis) = (estimate.Source, estimate.Basis);
+        ReminderPolicy.SetDates(session, estimate.Days, clinic.RemindDaysBefore);
         ReminderPolicy.StartFresh(session, clinic.Id, today, now);
         patient.Track([], session.SessionId, session);
         return (patient, session);

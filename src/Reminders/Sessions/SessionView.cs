@@ -19,12 +19,25 @@ public sealed record SessionView(
     string? MessageId,
     DeliveryView? Delivery = null)
 {
+    /// <summary>The clinic's treatment the session names, if any.</summary>
+    public string? TreatmentId { get; init; }
+
+    /// <summary>Which relief estimate planned the reminder, and why (<see cref="Treatments.ReliefEstimate"/>).</summary>
+    public Treatments.ReliefEstimate? ReliefEstimate { get; init; }
+
     internal static SessionView Of(SessionEntity s) => Of(s, null);
 
     internal static SessionView Of(SessionEntity s, IReadOnlyDictionary<Guid, DeliveryView>? deliveries) => new(
         s.PatientId, s.SessionId, s.InjectionDay, s.ReliefDays, s.Schedule.ReliefEndsOn, s.Schedule.ReminderDate,
         s.Cancelled, s.ReminderId, s.Status, s.Reason, s.Detail, s.SentAt, s.MessageId,
-        deliveries is not null && deliveries.TryGetValue(s.ReminderId, out var d) ? d : null);
+        deliveries is not null && deliveries.TryGetValue(s.ReminderId, out var d) ? d : null)
+    {
+        TreatmentId = s.TreatmentId,
+        // Sessions from before estimates: the session's own reliefDays, or the clinic's.
+        ReliefEstimate = new Treatments.ReliefEstimate(s.ReliefDays,
+            s.ReliefSource ?? (s.ReliefDaysExplicit ? Treatments.ReliefEstimate.FromSession : Treatments.ReliefEstimate.FromClinic),
+            s.ReliefBasis ?? (s.ReliefDaysExplicit ? "reliefDays posted with the session" : "the clinic's reliefDays")),
+    };
 }
 
 /// <summary>

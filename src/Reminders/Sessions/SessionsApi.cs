@@ -33,5 +33,9 @@ public static class SessionsApi
         {
             return Problems.Unprocessable("sessionId", e.Message);
         }
+        catch (SessionInputException e)
+        {
+            return Problems.Invalid(e.Field, e.Message);
+        }
     }
 }

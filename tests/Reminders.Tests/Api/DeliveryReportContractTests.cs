@@ -251,8 +251,9 @@ public abstract class DeliveryReportContractTests(Azurite azurite) : HostedApiTe
         await PostOkAsync(new JsonArray(bounce.DeepClone()));
         Assert.True((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
 
-        // The same address, this clinic: skipped, Bounced. Another clinic: sent.
-        await Host.PostSessionOkAsync(c1, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(79), sessionId = "s2" });
+        // The same address, this clinic: skipped, Bounced. Another clinic: sent. (Sessions a day apart would make the
+        // patient's own history estimate a short relief: each posts the relief it means.)
+        await Host.PostSessionOkAsync(c1, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(79), sessionId = "s2", reliefDays = 90 });
         await Host.PostSessionOkAsync(c2, new { patientId = "p9", email = "ana@example.com", injectionDate = Host.DaysAgo(80), sessionId = "s1" });
         var sweep = await Host.SweepAsync();
         Assert.Equal(1, sweep.Count("sent"));
@@ -264,12 +265,12 @@ public abstract class DeliveryReportContractTests(Azurite azurite) : HostedApiTe
         Assert.False((await Host.GetPatientAsync(c2, "p9"))!["bounced"]!.GetValue<bool>());
 
         // A new address clears it.
-        await Host.PostSessionOkAsync(c1, new { patientId = "p1", email = "ana.new@example.com", injectionDate = Host.DaysAgo(78), sessionId = "s3" });
+        await Host.PostSessionOkAsync(c1, new { patientId = "p1", email = "ana.new@example.com", injectionDate = Host.DaysAgo(78), sessionId = "s3", reliefDays = 90 });
         Assert.False((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
         Assert.Equal(1, (await Host.SweepAsync()).Count("sent"));
 
         // Back to the old address: still bounced, until the clinic lifts it.
-        await Host.PostSessionOkAsync(c1, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(77), sessionId = "s4" });
+        await Host.PostSessionOkAsync(c1, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(77), sessionId = "s4", reliefDays = 90 });
         Assert.True((await Host.GetPatientAsync(c1, "p1"))!["bounced"]!.GetValue<bool>());
         var lift = await Host.SendAsync(HttpMethod.Delete, "/api/patients/p1/bounce", c1);
         Assert.Equal(HttpStatusCode.NoContent, lift.StatusCode);

@@ -38,6 +38,7 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await DeliveryReportsAndBounce();
         await Webhooks();
         await Bookings();
+        await Treatments();
         await CancelAndErase();
 
         var declared = Contract.Operations()
@@ -248,6 +249,30 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, $"/api/webhooks/deliveries/{eventId}/replay"));
         await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, "/api/webhooks", clinic: _key));
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, "/api/webhooks"));
+    }
+
+    private async Task Treatments()
+    {
+        var treatment = new { name = "Botulinum toxin, lumbar", reliefDays = 98, minReliefDays = 84, maxReliefDays = 180 };
+        await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Json(treatment), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Json(treatment), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Json(new { name = "x", minReliefDays = 200, maxReliefDays = 100 }), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Put, "/api/clinics/nowhere/treatments/botox", Json(treatment), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Json(treatment), clinic: _key));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Raw("x", "text/plain"), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", TooLarge(64 * 1024), admin: TestSettings.AdminKey));
+        for (var i = 1; i < Reminders.Treatments.TreatmentCatalog.MaxPerClinic; i++)
+            await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, $"/api/clinics/north/treatments/t{i}", Json(new { name = $"T{i}" }), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Conflict, Send(HttpMethod.Put, "/api/clinics/north/treatments/one-too-many", Json(new { name = "X" }), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/clinics/north/treatments/botox", clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/clinics/north/treatments/botox", admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Get, "/api/clinics/north/treatments/none", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/clinics/north/treatments/a%20b", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/clinics/north/treatments/botox"));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/clinics/north/treatments", clinic: _key));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Get, "/api/clinics/elsewhere/treatments", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/clinics/a%20b/treatments", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/clinics/north/treatments"));
     }
 
     private async Task Bookings()

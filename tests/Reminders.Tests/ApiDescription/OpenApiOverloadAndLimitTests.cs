@@ -65,9 +65,10 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
             .Where(o => o.Operation["responses"]!.AsObject().ContainsKey("429"))
             .Select(o => o.Operation["operationId"]!.GetValue<string>()).Order().ToArray();
         Assert.Equal(["CancelBooking", "CancelSession", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
-            "GetOpenApiDocument", "GetPatient", "GetSendPlan", "GetWebhook", "Health", "HealthReady", "LiftBounce",
-            "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession", "RegisterSessions",
-            "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe", "ValidateEmailEvents"], limited);
+            "GetOpenApiDocument", "GetPatient", "GetSendPlan", "GetTreatment", "GetWebhook", "Health", "HealthReady", "LiftBounce",
+            "ListTreatments", "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession",
+            "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe",
+            "ValidateEmailEvents"], limited);
     }
 
     [Fact]

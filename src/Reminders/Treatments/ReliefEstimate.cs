@@ -1,0 +1,43 @@
+using Reminders.Clinics;
+using Reminders.Patients;
+
+namespace Reminders.Treatments;
+
+/// <summary>
+/// How long relief is expected to last after a new session, and why. The session's own <c>reliefDays</c> wins; else,
+/// with at least two earlier sessions of the same treatment, the median of the patient's own intervals between
+/// sessions (how long their relief lasted before they came back); else the treatment's default; else the clinic's.
+/// Always within the treatment's guardrails, so no patient is nudged to rebook before its floor.
+/// </summary>
+public sealed record ReliefEstimate(int Days, string Source, string Basis)
+{
+    public const string FromSession = "session", FromPatientHistory = "patientHistory", FromTreatment = "treatment", FromClinic = "clinic";
+
+    public static ReliefEstimate Explicit(int days) => new(days, FromSession, "reliefDays posted with the session");
+
+    public static ReliefEstimate Choose(Clinic clinic, Treatment? treatment, IEnumerable<SessionSummary> others, string sessionId, DateOnly injectionDay)
+    {
+        var treatmentId = treatment?.TreatmentId;
+        var earlier = others
+            .Where(s => !s.Cancelled && s.SessionId != sessionId && s.TreatmentId == treatmentId && s.InjectionDay < injectionDay)
+            .Select(s => s.InjectionDay).Distinct().Order().ToList();
+        var floor = Math.Max(treatment?.MinReliefDays ?? ClinicSettingsRequest.MinReliefDays, clinic.RemindDaysBefore + 1);
+        var ceiling = Math.Max(floor, treatment?.MaxReliefDays ?? ClinicSettingsRequest.MaxReliefDays);
+
+        if (earlier.Count >= 2)
+        {
+            var visits = earlier.Append(injectionDay).ToList();
+            var intervals = visits.Zip(visits.Skip(1), (a, b) => b.DayNumber - a.DayNumber).ToList();
+            var sorted = intervals.Order().ToList();
+            var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2] + 1) / 2;
+            var basis = $"median of {intervals.Count} intervals ({string.Join(", ", intervals)} days)";
+            return new(Math.Clamp(median, floor, ceiling), FromPatientHistory, basis + Clamped(median, floor, ceiling));
+        }
+        if (treatment?.ReliefDays is { } days)
+            return new(Math.Clamp(days, floor, ceiling), FromTreatment, $"the default of treatment {treatment.TreatmentId}" + Clamped(days, floor, ceiling));
+        return new(Math.Clamp(clinic.ReliefDays, floor, ceiling), FromClinic, "the clinic's reliefDays" + Clamped(clinic.ReliefDays, floor, ceiling));
+    }
+
+    private static string Clamped(int days, int floor, int ceiling) =>
+        days < floor ? $", raised to the floor of {floor} days" : days > ceiling ? $", lowered to the ceiling of {ceiling} days" : "";
+}
