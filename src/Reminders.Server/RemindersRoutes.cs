@@ -27,6 +27,7 @@ public static class RemindersRoutes
         api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey).DescribeIssueClinicKey();
         api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys).DescribeListClinicKeys();
         api.MapDelete("/clinics/{clinicId}/keys/{keyId}", ClinicKeysApi.RevokeKey).DescribeRevokeClinicKey();
+        api.MapPost("/clinics/{clinicId}/plan-preview", PlanPreviewApi.PreviewPlan).DescribePreviewPlan();
         api.MapPut("/clinics/{clinicId}/treatments/{treatmentId}", TreatmentsApi.PutTreatment).DescribePutTreatment();
         api.MapGet("/clinics/{clinicId}/treatments/{treatmentId}", TreatmentsApi.GetTreatment).DescribeGetTreatment();
         api.MapGet("/clinics/{clinicId}/treatments", TreatmentsApi.ListTreatments).DescribeListTreatments();

@@ -22,6 +22,18 @@ public static class TreatmentsApiDescription
         .Responds(409, typeof(ProblemDetails), $"The clinic has {TreatmentCatalog.MaxPerClinic} treatments, the most it may have.", ProblemJson)
         .RequiresAdminKey();
 
+    public static RouteHandlerBuilder DescribePreviewPlan(this RouteHandlerBuilder route) => route
+        .WithName("PreviewPlan").WithTags("Clinics")
+        .WithSummary("What a settings change would do to pending reminders, without making it (admin).")
+        .WithDescription("The body a PUT /api/clinics/{clinicId} would send. Answers `pending`, `moving`, `expiring` and up to " +
+                         $"{Reminders.Plan.PlanPreviewApi.MaxListed} `changes` (patientId, sessionId, from, to, status, reason). Saves nothing. " +
+                         "Reads each pending reminder once, for at most 20 seconds (`complete: false` when the counts are partial).")
+        .AcceptsJson<Reminders.Clinics.ClinicSettingsRequest>(JsonBody.MaxBytes)
+        .Responds(200, typeof(Reminders.Plan.ReminderReplanner.Preview), "What would change.", Json)
+        .RespondsInvalid("A setting is invalid (`errors` names it), as for PUT.")
+        .Responds(404, typeof(ProblemDetails), "No such clinic.", ProblemJson)
+        .RequiresAdminKey();
+
     public static RouteHandlerBuilder DescribeGetTreatment(this RouteHandlerBuilder route) => route
         .WithName("GetTreatment").WithTags("Treatments")
         .WithSummary("One treatment (admin, or the clinic).")

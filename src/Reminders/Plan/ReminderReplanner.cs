@@ -29,6 +29,38 @@ public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex,
         return new Summary(moved, left);
     }
 
+    /// <summary>A pending reminder the proposed settings would move (to another date) or expire.</summary>
+    public sealed record PreviewChange(string PatientId, string SessionId, DateOnly From, DateOnly To, string Status, string? Reason);
+
+    /// <param name="Complete">False when the deadline came before every pending reminder was looked at (the counts are then partial).</param>
+    public sealed record Preview(int Pending, int Moving, int Expiring, IReadOnlyList<PreviewChange> Changes, bool Complete);
+
+    /// <summary>
+    /// What <see cref="ReplanClinicAsync"/> would do under <paramref name="proposed"/> settings, saving nothing: each
+    /// pending reminder is read and re-planned in memory only. Lists at most <paramref name="listed"/> changes.
+    /// </summary>
+    public async Task<Preview> PreviewAsync(Clinic proposed, DateTimeOffset deadline, int listed, CancellationToken ct)
+    {
+        int pending = 0, moving = 0, expiring = 0;
+        var changes = new List<PreviewChange>();
+        var candidate = proposed with { PlanVersion = int.MaxValue }; // every pending reminder counts as planned under older settings
+        var (today, now) = (proposed.Today(time), time.GetUtcNow());
+        await foreach (var marker in records.RowsWithPrefixAsync<PendingMarker>(proposed.Id, PendingMarker.Prefix, null, ct))
+        {
+            if (time.GetUtcNow() >= deadline) return new Preview(pending, moving, expiring, changes, Complete: false);
+            var session = (await records.LoadSessionAsync(proposed.Id, marker.PatientId, marker.SessionId, ct)).Session(marker.SessionId);
+            if (session is not { IsPending: true }) continue;
+            pending++;
+            var from = session.Schedule.ReminderDate;
+            if (!ReminderPolicy.Replan(session, candidate, today, now) || (session.IsPending && session.Schedule.ReminderDate == from)) continue;
+            if (session.Status == ReminderStatus.Expired) expiring++;
+            else moving++;
+            if (changes.Count < listed)
+                changes.Add(new PreviewChange(session.PatientId, session.SessionId, from, session.Schedule.ReminderDate, session.Status, session.Reason));
+        }
+        return new Preview(pending, moving, expiring, changes, Complete: true);
+    }
+
     public enum Outcome { Unchanged, Moved, BeingSent }
 
     /// <summary>

@@ -253,6 +253,14 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
 
     private async Task Treatments()
     {
+        var proposed = new { name = "North", timeZone = "Europe/Madrid", bookingUrl = "https://north.example.com/book", reliefDays = 120 };
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, "/api/clinics/north/plan-preview", Json(proposed), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/clinics/north/plan-preview", Json(new { name = "North" }), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Post, "/api/clinics/nowhere/plan-preview", Json(proposed), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Post, "/api/clinics/north/plan-preview", Json(proposed), clinic: _key));
+        await Expect(HttpStatusCode.UnsupportedMediaType, Send(HttpMethod.Post, "/api/clinics/north/plan-preview", Raw("x", "text/plain"), admin: TestSettings.AdminKey));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, "/api/clinics/north/plan-preview", TooLarge(64 * 1024), admin: TestSettings.AdminKey));
+
         var treatment = new { name = "Botulinum toxin, lumbar", reliefDays = 98, minReliefDays = 84, maxReliefDays = 180 };
         await Expect(HttpStatusCode.Created, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Json(treatment), admin: TestSettings.AdminKey));
         await Expect(HttpStatusCode.OK, Send(HttpMethod.Put, "/api/clinics/north/treatments/botox", Json(treatment), admin: TestSettings.AdminKey));

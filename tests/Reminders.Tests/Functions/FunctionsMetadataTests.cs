@@ -20,6 +20,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "IssueClinicKey", "httpTrigger", "clinics/{clinicId}/keys", "post", "Function" },
         { "ListClinicKeys", "httpTrigger", "clinics/{clinicId}/keys", "get", "Function" },
         { "RevokeClinicKey", "httpTrigger", "clinics/{clinicId}/keys/{keyId}", "delete", "Function" },
+        { "PreviewPlan", "httpTrigger", "clinics/{clinicId}/plan-preview", "post", "Function" },
         { "PutTreatment", "httpTrigger", "clinics/{clinicId}/treatments/{treatmentId}", "put", "Function" },
         { "GetTreatment", "httpTrigger", "clinics/{clinicId}/treatments/{treatmentId}", "get", "Function" },
         { "ListTreatments", "httpTrigger", "clinics/{clinicId}/treatments", "get", "Function" },
