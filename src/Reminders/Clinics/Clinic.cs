@@ -14,6 +14,9 @@ public sealed record Clinic(
 {
     public ClinicBranding Branding { get; init; } = ClinicBranding.Default;
 
+    /// <summary>Closed weekdays and dates: reminders due on one are sent on the previous open day.</summary>
+    public ClosedDays ClosedDays { get; init; } = ClosedDays.None;
+
     /// <summary>
     /// Goes up each time reliefDays or remindDaysBefore change. A pending reminder planned under an older version is
     /// re-planned (by the settings change itself, or before any sweep sends it); a sent one is never touched.

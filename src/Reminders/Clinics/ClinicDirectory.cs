@@ -100,7 +100,8 @@ public sealed class ClinicDirectory(ReminderTables tables, ClinicKeys keys, ApiK
                 if (existing.HasValue)
                 {
                     var row = existing.Value!;
-                    var planChanged = row.ReliefDays != clinic.ReliefDays || row.RemindDaysBefore != clinic.RemindDaysBefore;
+                    var planChanged = row.ReliefDays != clinic.ReliefDays || row.RemindDaysBefore != clinic.RemindDaysBefore ||
+                                      row.ClosedWeekdays != clinic.ClosedDays.WeekdaysText || row.ClosedDates != clinic.ClosedDays.DatesText;
                     row.Apply(clinic);
                     if (planChanged) row.PlanVersion++;
                     row.UpdatedAt = now;

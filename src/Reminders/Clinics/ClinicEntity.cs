@@ -27,6 +27,8 @@ public sealed class ClinicEntity : ITableEntity
     public string? AccentColor { get; set; }
     public string? PostalAddress { get; set; }
     public string? Phone { get; set; }
+    public string? ClosedWeekdays { get; set; }
+    public string? ClosedDates { get; set; }
     public string ApiKeyHash { get; set; } = "";
     public int PlanVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -40,6 +42,7 @@ public sealed class ClinicEntity : ITableEntity
             Locale ?? ClinicBranding.DefaultLocale, LogoUrl is null ? null : new Uri(LogoUrl),
             AccentColor ?? ClinicBranding.DefaultAccentColor, PostalAddress, Phone),
         PlanVersion = PlanVersion,
+        ClosedDays = ClosedDays.Parse(ClosedWeekdays, ClosedDates),
     };
 
     public void Apply(Clinic clinic)
@@ -59,5 +62,7 @@ public sealed class ClinicEntity : ITableEntity
         AccentColor = clinic.Branding.AccentColor;
         PostalAddress = clinic.Branding.PostalAddress;
         Phone = clinic.Branding.Phone;
+        ClosedWeekdays = clinic.ClosedDays.WeekdaysText;
+        ClosedDates = clinic.ClosedDays.DatesText;
     }
 }

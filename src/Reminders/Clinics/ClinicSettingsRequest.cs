@@ -18,7 +18,9 @@ public sealed record ClinicSettingsRequest(
     string? LogoUrl = null,
     string? AccentColor = null,
     string? PostalAddress = null,
-    string? Phone = null)
+    string? Phone = null,
+    string[]? ClosedWeekdays = null,
+    string[]? ClosedDates = null)
 {
     public const int MinReliefDays = 14, MaxReliefDays = 365, MaxRemindDaysBefore = 60, MaxUrlLength = 2000;
 
@@ -63,13 +65,34 @@ public sealed record ClinicSettingsRequest(
             v.Add("sendWindowEnd", "sendWindowEnd must differ from sendWindowStart (use 00:00 to 24:00 for all day).");
 
         var branding = ValidateBranding(v);
+        var closed = ValidateClosedDays(v);
 
         return v.IsValid
             ? new Clinic(clinicId, Name!.Trim(), zone!, bookingUrl!, ReplyTo, reliefDays, remindDaysBefore, new SendWindow(start, end), Paused ?? false)
             {
                 Branding = branding!,
+                ClosedDays = closed!,
             }
             : null;
+    }
+
+    private ClosedDays? ValidateClosedDays(Validation v)
+    {
+        var weekdays = new HashSet<DayOfWeek>();
+        foreach (var name in ClosedWeekdays ?? [])
+        {
+            if (Enum.TryParse<DayOfWeek>(name, ignoreCase: true, out var day) && Enum.IsDefined(day) && !int.TryParse(name, out _)) weekdays.Add(day);
+            else v.Add("closedWeekdays", $"'{name}' is not a weekday (Monday … Sunday).");
+        }
+        if (weekdays.Count == 7) v.Add("closedWeekdays", "A clinic must be open on at least one weekday.");
+        var dates = new HashSet<DateOnly>();
+        if (ClosedDates is { Length: > ClosedDays.MaxDates }) v.Add("closedDates", $"closedDates may list at most {ClosedDays.MaxDates} dates.");
+        foreach (var text in ClosedDates ?? [])
+        {
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)) dates.Add(date);
+            else v.Add("closedDates", $"'{text}' is not a date written yyyy-MM-dd.");
+        }
+        return v.IsValid ? new ClosedDays(weekdays, dates) : null;
     }
 
     private ClinicBranding? ValidateBranding(Validation v)

@@ -27,10 +27,20 @@ public sealed record ClinicView(
     IReadOnlyList<ClinicKeys.KeyView>? Keys = null,
     string? KeysHint = null)
 {
+    /// <summary>Weekdays the clinic is closed (Monday … Sunday).</summary>
+    public IReadOnlyList<string> ClosedWeekdays { get; init; } = [];
+
+    /// <summary>Dates the clinic is closed (yyyy-MM-dd).</summary>
+    public IReadOnlyList<string> ClosedDates { get; init; } = [];
+
     public static ClinicView Of(Clinic c, string? apiKey = null, Plan.ReminderReplanner.Summary? replanned = null,
         IReadOnlyList<ClinicKeys.KeyView>? keys = null, string? keysHint = null) => new(
         c.Id, c.Name, c.TimeZone.Id, c.BookingUrl.AbsoluteUri, c.ReplyTo, c.ReliefDays, c.RemindDaysBefore,
         c.SendWindow.Start, c.SendWindow.End, c.Paused,
         c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey, replanned,
-        keys, keysHint);
+        keys, keysHint)
+    {
+        ClosedWeekdays = c.ClosedDays.Weekdays.Order().Select(d => d.ToString()).ToList(),
+        ClosedDates = c.ClosedDays.Dates.Order().Select(d => d.ToString("yyyy-MM-dd")).ToList(),
+    };
 }

@@ -24,6 +24,11 @@ public sealed class SessionEntity : ITableEntity
     public int ReliefDays { get; set; }
     /// <summary>The clinic system sent <see cref="ReliefDays"/> itself; a clinic settings change then leaves it alone.</summary>
     public bool ReliefDaysExplicit { get; set; }
+    /// <summary>The lead time the reminder was planned with (null on rows from before closed days: derived from the dates).</summary>
+    public int? RemindDaysBefore { get; set; }
+    /// <summary>The reminder date before closed days moved it (null: not moved), and why.</summary>
+    public string? ShiftedFrom { get; set; }
+    public string? ShiftReason { get; set; }
     /// <summary>The clinic's treatment this session was (null: none named; such sessions form one group).</summary>
     public string? TreatmentId { get; set; }
     /// <summary>Where <see cref="ReliefDays"/> came from: session, patientHistory, treatment or clinic (null: before estimates, as clinic).</summary>

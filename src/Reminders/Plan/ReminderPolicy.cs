@@ -25,20 +25,31 @@ internal static class ReminderPolicy
         else if (schedule.IsExpiredOn(today))
             session.Decide(ReminderStatus.Expired, "ReliefEnded", ReminderSchedule.ExpiredDetail(schedule.ReliefEndsOn), now);
         else
-            session.Decide(ReminderStatus.Pending, null, $"Due on {schedule.ReminderDate:yyyy-MM-dd}.", now);
+            session.Decide(ReminderStatus.Pending, null, $"Due on {schedule.ReminderDate:yyyy-MM-dd}{Shift(session)}.", now);
     }
 
-    /// <summary>Sets the session's dates from its injection date and the given relief and lead time.</summary>
-    public static void SetDates(SessionEntity session, int reliefDays, int remindDaysBefore)
+    /// <summary>
+    /// Sets the session's dates from its injection date and the given relief and lead time, the reminder moved to the
+    /// previous open day when the clinic is closed on it (and the session remembers the lead time it was planned with).
+    /// </summary>
+    public static void SetDates(SessionEntity session, int reliefDays, int remindDaysBefore, ClosedDays? closed = null)
     {
-        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, remindDaysBefore);
+        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, remindDaysBefore, closed);
+        var due = schedule.ReliefEndsOn.AddDays(-remindDaysBefore);
         session.ReliefDays = reliefDays;
         session.ReliefEndsOn = schedule.ReliefEndsOn.ToString("yyyy-MM-dd");
         session.ReminderDate = schedule.ReminderDate.ToString("yyyy-MM-dd");
+        session.RemindDaysBefore = remindDaysBefore;
+        session.ShiftedFrom = schedule.ReminderDate == due ? null : due.ToString("yyyy-MM-dd");
+        session.ShiftReason = schedule.ReminderDate == due ? null : closed!.Why(due);
     }
 
+    /// <summary>", moved from {date}: {why}" when closed days moved the reminder; else empty.</summary>
+    public static string Shift(SessionEntity session) => session.ShiftedFrom is null ? "" : $", moved from {session.ShiftedFrom}: {session.ShiftReason}";
+
     /// <summary>The lead time this session's reminder was planned with.</summary>
-    public static int RemindDaysBefore(SessionEntity session) => session.Schedule.ReliefEndsOn.DayNumber - session.Schedule.ReminderDate.DayNumber;
+    public static int RemindDaysBefore(SessionEntity session) =>
+        session.RemindDaysBefore ?? session.Schedule.ReliefEndsOn.DayNumber - session.Schedule.ReminderDate.DayNumber;
 
     /// <summary>
     /// Re-plans a pending reminder under the clinic's current settings (a settings change): the session's own
@@ -50,14 +61,14 @@ internal static class ReminderPolicy
         // The clinic's reliefDays moves only reminders planned with it: not a session's own, a treatment's or the patient's history.
         var ownRelief = session.ReliefDaysExplicit || session.ReliefSource is Treatments.ReliefEstimate.FromPatientHistory or Treatments.ReliefEstimate.FromTreatment;
         var reliefDays = ownRelief ? session.ReliefDays : clinic.ReliefDays;
-        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, clinic.RemindDaysBefore);
+        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, clinic.RemindDaysBefore, clinic.ClosedDays);
         if (schedule == session.Schedule && reliefDays == session.ReliefDays) return false;
         var replaced = session.ReminderId;
-        SetDates(session, reliefDays, clinic.RemindDaysBefore);
+        SetDates(session, reliefDays, clinic.RemindDaysBefore, clinic.ClosedDays);
         StartFresh(session, clinic.Id, today, now);
         if (session.ReminderId != replaced) session.ReplannedFrom = replaced;
         if (session.IsPending)
-            session.Detail = $"Due on {schedule.ReminderDate:yyyy-MM-dd}, re-planned after the clinic's settings changed.";
+            session.Detail = $"Due on {schedule.ReminderDate:yyyy-MM-dd}{Shift(session)}, re-planned after the clinic's settings changed.";
         return true;
     }
 

@@ -6,10 +6,11 @@ public readonly record struct ReminderSchedule(DateOnly ReliefEndsOn, DateOnly R
     /// <summary>A reminder whose relief ended more than this many days ago is too late to be useful: it expires instead.</summary>
     public const int ExpiryGraceDays = 7;
 
-    public static ReminderSchedule For(DateOnly injectionDate, int reliefDays, int remindDaysBefore)
+    public static ReminderSchedule For(DateOnly injectionDate, int reliefDays, int remindDaysBefore, Clinics.ClosedDays? closed = null)
     {
         var reliefEndsOn = injectionDate.AddDays(reliefDays);
-        return new(reliefEndsOn, reliefEndsOn.AddDays(-remindDaysBefore));
+        var due = reliefEndsOn.AddDays(-remindDaysBefore);
+        return new(reliefEndsOn, closed?.Shift(due, earliest: injectionDate.AddDays(1)) ?? due);
     }
 
     public bool IsExpiredOn(DateOnly today) => ReliefEndsOn < today.AddDays(-ExpiryGraceDays);

@@ -79,7 +79,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
                     existing.ReliefBasis ?? "");
         var reliefDays = estimate.Days;
         var remindDaysBefore = replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
-        var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore);
+        var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore, clinic.ClosedDays);
         var sameDates = existing is not null && existing.InjectionDay == input.InjectionDate &&
                         existing.ReliefDays == reliefDays && existing.Schedule == newSchedule;
         var revived = session.Cancelled;
@@ -100,7 +100,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
 
         if (!sameDates)
         {
-            ReminderPolicy.SetDates(session, reliefDays, remindDaysBefore);
+            ReminderPolicy.SetDates(session, reliefDays, remindDaysBefore, clinic.ClosedDays);
             var sameIdentity = existing is not null &&
                                existing.ReminderId == ReminderIdentity.For(clinic.Id, input.PatientId, input.SessionId, newSchedule.ReminderDate, existing.ReminderGeneration);
             // The same identity that was already sent must not be sent again.
@@ -157,7 +157,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         // A new patient has no history, and the batch sends sessions naming a treatment the regular way.
         var estimate = input.ReliefDays is { } posted ? Treatments.ReliefEstimate.Explicit(posted) : Treatments.ReliefEstimate.Choose(clinic, null, [], input.SessionId, input.InjectionDate);
         (session.ReliefSource, session.ReliefBasis) = (estimate.Source, estimate.Basis);
-        ReminderPolicy.SetDates(session, estimate.Days, clinic.RemindDaysBefore);
+        ReminderPolicy.SetDates(session, estimate.Days, clinic.RemindDaysBefore, clinic.ClosedDays);
         ReminderPolicy.StartFresh(session, clinic.Id, today, now);
         patient.Track([], session.SessionId, session);
         return (patient, session);
