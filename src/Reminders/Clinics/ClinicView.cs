@@ -27,11 +27,11 @@ public sealed record ClinicView(
     IReadOnlyList<ClinicKeys.KeyView>? Keys = null,
     string? KeysHint = null)
 {
-    /// <summary>Weekdays the clinic is closed (Monday … Sunday).</summary>
-    public IReadOnlyList<string> ClosedWeekdays { get; init; } = [];
+    /// <summary>Weekdays the clinic is closed (Monday … Sunday); null when none.</summary>
+    public IReadOnlyList<string>? ClosedWeekdays { get; init; }
 
-    /// <summary>Dates the clinic is closed (yyyy-MM-dd).</summary>
-    public IReadOnlyList<string> ClosedDates { get; init; } = [];
+    /// <summary>Dates the clinic is closed (yyyy-MM-dd); null when none.</summary>
+    public IReadOnlyList<string>? ClosedDates { get; init; }
 
     public static ClinicView Of(Clinic c, string? apiKey = null, Plan.ReminderReplanner.Summary? replanned = null,
         IReadOnlyList<ClinicKeys.KeyView>? keys = null, string? keysHint = null) => new(
@@ -40,7 +40,8 @@ public sealed record ClinicView(
         c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey, replanned,
         keys, keysHint)
     {
-        ClosedWeekdays = c.ClosedDays.Weekdays.Order().Select(d => d.ToString()).ToList(),
-        ClosedDates = c.ClosedDays.Dates.Order().Select(d => d.ToString("yyyy-MM-dd")).ToList(),
+        // Null rather than empty: views of one clinic compare equal (a list compares by reference).
+        ClosedWeekdays = c.ClosedDays.Weekdays.Count == 0 ? null : c.ClosedDays.Weekdays.Order().Select(d => d.ToString()).ToList(),
+        ClosedDates = c.ClosedDays.Dates.Count == 0 ? null : c.ClosedDays.Dates.Order().Select(d => d.ToString("yyyy-MM-dd")).ToList(),
     };
 }
