@@ -14,6 +14,11 @@ public sealed record Clinic(
 {
     public ClinicBranding Branding { get; init; } = ClinicBranding.Default;
 
+    /// <summary>At most one reminder email per patient per this many days, across sessions and treatments (0: no cap).</summary>
+    public int FrequencyCapDays { get; init; } = DefaultFrequencyCapDays;
+
+    public const int DefaultFrequencyCapDays = 7;
+
     /// <summary>Closed weekdays and dates: reminders due on one are sent on the previous open day.</summary>
     public ClosedDays ClosedDays { get; init; } = ClosedDays.None;
 

@@ -27,6 +27,8 @@ public sealed class ClinicEntity : ITableEntity
     public string? AccentColor { get; set; }
     public string? PostalAddress { get; set; }
     public string? Phone { get; set; }
+    /// <summary>Null on rows from before the cap: the default.</summary>
+    public int? FrequencyCapDays { get; set; }
     public string? ClosedWeekdays { get; set; }
     public string? ClosedDates { get; set; }
     public string ApiKeyHash { get; set; } = "";
@@ -43,6 +45,7 @@ public sealed class ClinicEntity : ITableEntity
             AccentColor ?? ClinicBranding.DefaultAccentColor, PostalAddress, Phone),
         PlanVersion = PlanVersion,
         ClosedDays = ClosedDays.Parse(ClosedWeekdays, ClosedDates),
+        FrequencyCapDays = FrequencyCapDays ?? Clinic.DefaultFrequencyCapDays,
     };
 
     public void Apply(Clinic clinic)
@@ -62,6 +65,7 @@ public sealed class ClinicEntity : ITableEntity
         AccentColor = clinic.Branding.AccentColor;
         PostalAddress = clinic.Branding.PostalAddress;
         Phone = clinic.Branding.Phone;
+        FrequencyCapDays = clinic.FrequencyCapDays;
         ClosedWeekdays = clinic.ClosedDays.WeekdaysText;
         ClosedDates = clinic.ClosedDays.DatesText;
     }

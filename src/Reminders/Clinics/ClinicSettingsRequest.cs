@@ -20,8 +20,11 @@ public sealed record ClinicSettingsRequest(
     string? PostalAddress = null,
     string? Phone = null,
     string[]? ClosedWeekdays = null,
-    string[]? ClosedDates = null)
+    string[]? ClosedDates = null,
+    int? FrequencyCapDays = null)
 {
+    public const int MaxFrequencyCapDays = 60;
+
     public const int MinReliefDays = 14, MaxReliefDays = 365, MaxRemindDaysBefore = 60, MaxUrlLength = 2000;
 
     /// <summary>The timer runs hourly on the hour (UTC): a shorter window could fall between two runs and never be swept.</summary>
@@ -64,6 +67,8 @@ public sealed record ClinicSettingsRequest(
         else if (start == end)
             v.Add("sendWindowEnd", "sendWindowEnd must differ from sendWindowStart (use 00:00 to 24:00 for all day).");
 
+        if (FrequencyCapDays is < 0 or > MaxFrequencyCapDays)
+            v.Add("frequencyCapDays", $"frequencyCapDays must be between 0 (no cap) and {MaxFrequencyCapDays}.");
         var branding = ValidateBranding(v);
         var closed = ValidateClosedDays(v);
 
@@ -72,6 +77,7 @@ public sealed record ClinicSettingsRequest(
             {
                 Branding = branding!,
                 ClosedDays = closed!,
+                FrequencyCapDays = FrequencyCapDays ?? Clinic.DefaultFrequencyCapDays,
             }
             : null;
     }

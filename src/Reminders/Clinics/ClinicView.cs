@@ -27,6 +27,9 @@ public sealed record ClinicView(
     IReadOnlyList<ClinicKeys.KeyView>? Keys = null,
     string? KeysHint = null)
 {
+    /// <summary>At most one reminder email per patient per this many days (0: no cap).</summary>
+    public int FrequencyCapDays { get; init; }
+
     /// <summary>Weekdays the clinic is closed (Monday … Sunday); null when none.</summary>
     public IReadOnlyList<string>? ClosedWeekdays { get; init; }
 
@@ -40,6 +43,7 @@ public sealed record ClinicView(
         c.Branding.Locale, c.Branding.LogoUrl?.AbsoluteUri, c.Branding.AccentColor, c.Branding.PostalAddress, c.Branding.Phone, apiKey, replanned,
         keys, keysHint)
     {
+        FrequencyCapDays = c.FrequencyCapDays,
         // Null rather than empty: views of one clinic compare equal (a list compares by reference).
         ClosedWeekdays = c.ClosedDays.Weekdays.Count == 0 ? null : c.ClosedDays.Weekdays.Order().Select(d => d.ToString()).ToList(),
         ClosedDates = c.ClosedDays.Dates.Count == 0 ? null : c.ClosedDays.Dates.Order().Select(d => d.ToString("yyyy-MM-dd")).ToList(),

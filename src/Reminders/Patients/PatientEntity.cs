@@ -23,6 +23,9 @@ public sealed class PatientEntity : ITableEntity
     /// <summary>Every session's id, injection date and cancellation (<see cref="SessionSummary"/>); null on rows from before it.</summary>
     public byte[]? Sessions { get; set; }
 
+    /// <summary>When a reminder email last went to the patient (any session, any treatment): the frequency cap counts from it.</summary>
+    public DateTimeOffset? LastReminderSentAt { get; set; }
+
     /// <summary>The patient's booked appointments (<see cref="Bookings.Booking"/>, JSON); null when none.</summary>
     public string? Bookings { get; set; }
 

@@ -73,7 +73,7 @@ internal static class ReminderPolicy
     }
 
     /// <summary>What to do with a pending reminder that is due today, checked again at send time.</summary>
-    public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut, bool bounced = false)
+    public static Decision Evaluate(PatientRecord record, SessionEntity session, DateOnly today, bool optedOut, bool bounced = false, Clinic? clinic = null)
     {
         if (record.Patient is null)
             return Decision.Drop; // rows from before patient and sessions were written together: send nothing
@@ -98,6 +98,16 @@ internal static class ReminderPolicy
             return Decision.Skip(SkipReason.AlreadyBooked,
                 $"The patient has an appointment booked for {booking.Date:yyyy-MM-dd} ({booking.BookingId}); if it is cancelled, the reminder is planned again.");
 
+        // The frequency cap: the patient got a reminder email within the last N days (another session or treatment).
+        if (clinic is { FrequencyCapDays: > 0 } && record.Patient.LastReminderSentAt is { } last)
+        {
+            var allowed = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(last, clinic.TimeZone).DateTime).AddDays(clinic.FrequencyCapDays);
+            if (allowed > today)
+                return session.Schedule.IsExpiredOn(allowed)
+                    ? Decision.Skip(SkipReason.FrequencyCap, $"The patient was emailed on {last:yyyy-MM-dd}; by {allowed:yyyy-MM-dd}, when the clinic's cap of one reminder per {clinic.FrequencyCapDays} days allows another, this one would be too late.")
+                    : Decision.Hold($"Held by the clinic's cap of one reminder per {clinic.FrequencyCapDays} days (the patient was emailed on {last:yyyy-MM-dd}): sent from {allowed:yyyy-MM-dd}.");
+        }
+
         return Decision.Send;
     }
 
@@ -110,6 +120,8 @@ internal static class ReminderPolicy
     {
         public static readonly Decision Send = new("Send");
         public static readonly Decision Drop = new("Drop");
+        /// <summary>Not now: stays pending, and is looked at again by later sweeps.</summary>
+        public static Decision Hold(string detail) => new("Hold", null, detail);
         public static Decision Skip(string reason, string detail) => new(ReminderStatus.Skipped, reason, detail);
         public static Decision Expire(string detail) => new(ReminderStatus.Expired, "ReliefEnded", detail);
     }

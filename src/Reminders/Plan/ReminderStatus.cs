@@ -28,4 +28,6 @@ public static class SkipReason
     public const string AlreadySent = "AlreadySent";
     /// <summary>The patient had an appointment booked on or after the reminder's send day; cancelling it plans the reminder again.</summary>
     public const string AlreadyBooked = "AlreadyBooked";
+    /// <summary>Held by the clinic's frequency cap until it would have been too late.</summary>
+    public const string FrequencyCap = "FrequencyCap";
 }

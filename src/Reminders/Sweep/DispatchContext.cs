@@ -24,6 +24,24 @@ internal sealed class DispatchContext(string runId, OptOuts optOuts)
 
     public string RunId => runId;
 
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _patients = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One patient's reminders are settled one at a time in a dispatch, so the second sees the first's email (the
+    /// frequency cap); different patients' go side by side.
+    /// </summary>
+    public async Task<IDisposable> PatientTurnAsync(string clinicId, string patientId, CancellationToken ct)
+    {
+        var turn = _patients.GetOrAdd(clinicId + "|" + patientId, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(ct);
+        return new Release(turn);
+    }
+
+    private sealed class Release(SemaphoreSlim turn) : IDisposable
+    {
+        public void Dispose() => turn.Release();
+    }
+
     public async Task<OptOutSet> OptOutsAsync(string clinicId, CancellationToken ct)
     {
         // Reminders in flight share one read per clinic, so one failed read would fail every reminder waiting on it. A

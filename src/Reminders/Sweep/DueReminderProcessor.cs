@@ -58,7 +58,13 @@ public sealed class DueReminderProcessor(
 
         var today = clinic.Today(time);
         var optOuts = await context.OptOutsAsync(clinic.Id, ct);
-        var decision = ReminderPolicy.Evaluate(record, session, today, optOuts.Contains(record.Patient.Email), optOuts.IsBounced(record.Patient.Email));
+        var decision = ReminderPolicy.Evaluate(record, session, today, optOuts.Contains(record.Patient.Email), optOuts.IsBounced(record.Patient.Email), clinic);
+        if (decision.Kind == "Hold")
+        {
+            // Stays pending with its due row; the note is written once, not every sweep.
+            if (session.Detail != decision.Detail) await NoteOnSessionAsync(due, record, decision.Detail!, ct);
+            return new(Transition.Deferred, Reason: SkipReason.FrequencyCap);
+        }
         if (decision != ReminderPolicy.Decision.Send)
             return await DecideWithoutSendingAsync(work, record, session, decision, now, context, ct);
 
@@ -189,6 +195,12 @@ public sealed class DueReminderProcessor(
             else
             {
                 PatientRecords.PutSession(batch, session);
+                // The frequency cap counts from the patient's last reminder email, whichever session it was for.
+                if (entry.Outcome == LedgerOutcome.Accepted)
+                    batch.Merge(new Azure.Data.Tables.TableEntity(due.ClinicId, PatientEntity.RowFor(due.PatientId))
+                    {
+                        [nameof(PatientEntity.LastReminderSentAt)] = at, ETag = Azure.ETag.All,
+                    });
                 if (await batch.TrySubmitAsync(ct)) wrote = true;
             }
         }

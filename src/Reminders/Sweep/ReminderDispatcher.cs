@@ -81,7 +81,8 @@ public sealed class ReminderDispatcher(
                 span?.SetTag(RemindersTelemetry.Tags.ClinicId, item.Work.Clinic.Id);
                 try
                 {
-                    result = await processor.ProcessAsync(item.Work, context, ct);
+                    using (await context.PatientTurnAsync(item.Work.Due.ClinicId, item.Work.Due.PatientId, ct))
+                        result = await processor.ProcessAsync(item.Work, context, ct);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {

@@ -25,6 +25,9 @@ public sealed class ReviewRegressionTests(Azurite azurite)
         await bed.Patients.CancelSessionAsync("c1", "p1", "newer", Ct); // the newer one was entered in error after all
 
         Assert.Equal(ReminderStatus.Pending, (await bed.SessionAsync("c1", "p1", "older")).Status);
+        // The patient got the newer one's email today: the clinic's cap (one reminder a week) holds this one that long.
+        AssertCounts(await bed.SweepAsync(), deferred: 1);
+        bed.Time.Advance(TimeSpan.FromDays(clinic.FrequencyCapDays));
         AssertCounts(await bed.SweepAsync(), sent: 1);
         Assert.Equal(2, bed.Sends.Total);
     }
