@@ -61,6 +61,11 @@ public sealed class DueReminderProcessor(
         var decision = ReminderPolicy.Evaluate(record, session, today, optOuts.Contains(record.Patient.Email), optOuts.IsBounced(record.Patient.Email), clinic);
         if (decision.Kind == "Hold")
         {
+            // The email the cap counts from may be this very reminder's, recorded by an overlapping sweep between the
+            // two reads above: the ledger says so, and that is the truth to record.
+            if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
+                return await RecordLedgerTruthAsync(due, record, known, null, context, ct)
+                    ? new(Transition.Repaired, Reason: "LedgerFinal") : new(Transition.None, Reason: "LedgerFinal");
             // Stays pending with its due row; the note is written once, not every sweep.
             if (session.Detail != decision.Detail) await NoteOnSessionAsync(due, record, decision.Detail!, ct);
             return new(Transition.Deferred, Reason: SkipReason.FrequencyCap);
