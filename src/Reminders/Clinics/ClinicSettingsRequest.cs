@@ -87,7 +87,8 @@ public sealed record ClinicSettingsRequest(
         var weekdays = new HashSet<DayOfWeek>();
         foreach (var name in ClosedWeekdays ?? [])
         {
-            if (Enum.TryParse<DayOfWeek>(name, ignoreCase: true, out var day) && Enum.IsDefined(day) && !int.TryParse(name, out _)) weekdays.Add(day);
+            // Exact names only: Enum.TryParse would read "Monday,Tuesday" as their flags combined (Wednesday).
+            if (Enum.GetNames<DayOfWeek>().FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } match) weekdays.Add(Enum.Parse<DayOfWeek>(match));
             else v.Add("closedWeekdays", $"'{name}' is not a weekday (Monday … Sunday).");
         }
         if (weekdays.Count == 7) v.Add("closedWeekdays", "A clinic must be open on at least one weekday.");

@@ -72,16 +72,21 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         var treatmentChanged = existing is not null && existing.TreatmentId != input.TreatmentId;
         // A new session, a re-plan or another treatment: estimate (the patient's own history first). Otherwise the
         // session keeps the relief it was planned with.
+        // A treatment named afterwards re-estimates only a reminder still waiting, never one sent or going out.
+        var reestimate = treatmentChanged && existing!.IsPending && !await replanner.IsBeingSentAsync(existing.ReminderId, ct);
         var estimate = input.ReliefDays is { } posted ? Treatments.ReliefEstimate.Explicit(posted)
-            : existing is null || treatmentChanged || (replan && !explicitRelief)
+            : existing is null || reestimate || (replan && !explicitRelief)
                 ? Treatments.ReliefEstimate.Choose(clinic, treatment, record.Summaries, input.SessionId, input.InjectionDate)
                 : new Treatments.ReliefEstimate(existing.ReliefDays, existing.ReliefSource ?? (explicitRelief ? Treatments.ReliefEstimate.FromSession : Treatments.ReliefEstimate.FromClinic),
                     existing.ReliefBasis ?? "");
         var reliefDays = estimate.Days;
         var remindDaysBefore = replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
         var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore, clinic.ClosedDays);
-        var sameDates = existing is not null && existing.InjectionDay == input.InjectionDate &&
-                        existing.ReliefDays == reliefDays && existing.Schedule == newSchedule;
+        // The plan as posted (injection, relief, lead time). Closed days move the stored date only when the reminder is
+        // re-planned: a re-post must never give a sent, or going-out, reminder a new date (and so a new identity).
+        var sameDates = existing is not null && existing.InjectionDay == input.InjectionDate && existing.ReliefDays == reliefDays &&
+                        ReminderPolicy.RemindDaysBefore(existing) == remindDaysBefore && existing.Schedule.ReliefEndsOn == newSchedule.ReliefEndsOn &&
+                        (!replan || existing.Schedule == newSchedule);
         var revived = session.Cancelled;
 
         if (existing is not null && sameDates && !revived && !patientChanged && !treatmentChanged && existing.ReliefDaysExplicit == explicitRelief &&

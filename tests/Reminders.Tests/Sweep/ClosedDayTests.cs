@@ -61,6 +61,24 @@ public sealed class ClosedDayTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_sent_reminder_whose_day_is_closed_later_is_not_sent_again_by_a_nightly_re_post()
+    {
+        await using var bed = Create(azurite);
+        var clinic = await ClinicAsync(bed, ClosedDays.None);
+        var sent = await bed.RegisterAsync(clinic, "p1", bed.InjectionWithReminderDaysAgo(clinic, 0), sessionId: "s1");
+        AssertCounts(await bed.SweepAsync(), sent: 1);
+
+        // The clinic now closes on the day that reminder was due; the clinic system re-posts the same session nightly.
+        var closed = new ClosedDays(new HashSet<DayOfWeek>(), new HashSet<DateOnly> { sent.ReminderDate });
+        var saved = (await bed.Clinics.SaveAsync(clinic with { ClosedDays = closed }, Ct)).Clinic;
+        var again = await bed.RegisterAsync(saved, "p1", bed.InjectionWithReminderDaysAgo(clinic, 0), sessionId: "s1");
+
+        Assert.Equal((ReminderStatus.Sent, sent.ReminderId, sent.ReminderDate), (again.Status, again.ReminderId, again.ReminderDate));
+        AssertCounts(await bed.SweepAsync());
+        Assert.Equal(1, bed.Sends.Total);
+    }
+
+    [Fact]
     public async Task A_closed_stretch_reaching_back_to_the_injection_sends_on_the_next_open_day_instead()
     {
         await using var bed = Create(azurite);
@@ -77,6 +95,7 @@ public sealed class ClosedDayTests(Azurite azurite)
     [InlineData(new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" }, null, "closedWeekdays")]
     [InlineData(new[] { "Caturday" }, null, "closedWeekdays")]
     [InlineData(new[] { "3" }, null, "closedWeekdays")]
+    [InlineData(new[] { "Monday,Tuesday" }, null, "closedWeekdays")]
     [InlineData(null, new[] { "2026-13-01" }, "closedDates")]
     public void Closed_days_that_make_no_sense_are_refused_naming_the_field(string[]? weekdays, string[]? dates, string field)
     {
