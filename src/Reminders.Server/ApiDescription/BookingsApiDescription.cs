@@ -11,8 +11,9 @@ public static class BookingsApiDescription
     public static RouteHandlerBuilder DescribePutBooking(this RouteHandlerBuilder route) => route
         .WithName("PutBooking").WithTags("Patients")
         .WithSummary("Record an appointment booked for the patient (clinic).")
-        .WithDescription("While the patient has a booking on or after a reminder's send day, the reminder is skipped with reason AlreadyBooked " +
-                         "(checked when it is due). A session posted for the patient fulfils the bookings made on or before its injection date. " +
+        .WithDescription("While the patient has a booking on or after a reminder's send day, for its treatment or naming none, the reminder is held " +
+                         "(Pending, reason AlreadyBooked; checked when it is due); it goes out if the booking is cancelled or its day passes without a visit. " +
+                         $"A session posted for the patient fulfils the bookings of its treatment dated up to {Booking.EarlyVisitDays} days after its injection date. " +
                          $"At most {Booking.MaxPerPatient} per patient; the date from the clinic's today up to {BookingRequest.MaxDaysAhead} days ahead.")
         .AcceptsJson<BookingRequest>(JsonBody.MaxBytes)
         .Responds(200, typeof(BookingsApi.BookingView), "Updated (or unchanged).", Json)
@@ -25,7 +26,7 @@ public static class BookingsApiDescription
     public static RouteHandlerBuilder DescribeCancelBooking(this RouteHandlerBuilder route) => route
         .WithName("CancelBooking").WithTags("Patients")
         .WithSummary("Cancel a booked appointment (clinic).")
-        .WithDescription("Reminders the booking held back (Skipped, AlreadyBooked) are planned again, unless their relief has ended.")
+        .WithDescription("Reminders the booking held back (Pending, AlreadyBooked) are released: the next sweep sends them, unless another booking still holds them.")
         .Responds(204, null, "Cancelled.")
         .RespondsInvalid("A bad id.")
         .Responds(404, typeof(ProblemDetails), "No such patient, or no such booking.", ProblemJson)

@@ -22,13 +22,18 @@ public sealed record Booking(string BookingId, DateOnly Date, string? TreatmentI
         return list.Count == 0 ? null : JsonSerializer.Serialize(list, Json);
     }
 
-    /// <summary>The first booking on or after <paramref name="today"/>, or null.</summary>
-    public static Booking? Upcoming(IReadOnlyList<Booking> bookings, DateOnly today) => bookings.Where(b => b.Date >= today).MinBy(b => b.Date);
+    /// <summary>The first booking on or after <paramref name="today"/> for the session's treatment, or null.</summary>
+    public static Booking? Upcoming(IReadOnlyList<Booking> bookings, DateOnly today, string? treatmentId = null) =>
+        bookings.Where(b => b.Date >= today && Plan.ReminderPolicy.SameTreatment(b.TreatmentId, treatmentId)).MinBy(b => b.Date);
+
+    /// <summary>How far ahead of its booked day a visit may come and still be the one booked (moved a little earlier).</summary>
+    public const int EarlyVisitDays = 14;
 
     /// <summary>
-    /// The bookings a newly posted session fulfils: those made on or before its injection date (the visit booked, or
-    /// an earlier one, has happened). A back-filled older session fulfils none.
+    /// The bookings still standing after a session is posted: it fulfils those of its treatment dated up to
+    /// <see cref="EarlyVisitDays"/> after its injection date (the visit booked, or an earlier one, has happened). A
+    /// booking made at checkout for the next visit, months ahead, stands; a back-filled older session fulfils none.
     /// </summary>
-    public static IReadOnlyList<Booking> Unfulfilled(IReadOnlyList<Booking> bookings, DateOnly injectionDate) =>
-        bookings.Where(b => DateOnly.FromDateTime(b.CreatedAt.UtcDateTime) > injectionDate).ToList();
+    public static IReadOnlyList<Booking> Unfulfilled(IReadOnlyList<Booking> bookings, DateOnly injectionDate, string? treatmentId) =>
+        bookings.Where(b => b.Date > injectionDate.AddDays(EarlyVisitDays) || !Plan.ReminderPolicy.SameTreatment(b.TreatmentId, treatmentId)).ToList();
 }

@@ -43,8 +43,8 @@ public sealed class PatientBookings(ReminderTables tables, PatientRecords record
     }
 
     /// <summary>
-    /// Cancels a booking. The reminders it held back (Skipped, AlreadyBooked) are planned again in the same
-    /// transaction, unless their relief has ended; if another booking still stands, the sweep skips them again.
+    /// Cancels a booking. The reminders it held back (Pending, AlreadyBooked) lose that note in the same transaction
+    /// and the next sweep sends them; if another booking still stands, the sweep holds them again.
     /// False: no such booking; null: no such patient.
     /// </summary>
     public async Task<bool?> CancelAsync(Clinic clinic, string patientId, string bookingId, CancellationToken ct)
@@ -62,12 +62,21 @@ public sealed class PatientBookings(ReminderTables tables, PatientRecords record
             var batch = records.NewBatch();
             batch.Put(patient);
             var held = record.Sessions
-                .Where(s => s is { Status: ReminderStatus.Skipped, Reason: SkipReason.AlreadyBooked, Cancelled: false })
+                .Where(s => s is { Reason: SkipReason.AlreadyBooked, Cancelled: false } && (s.IsPending || s.Status == ReminderStatus.Skipped))
                 .OrderByDescending(s => s.InjectionDay)
                 .Take(PartitionBatch.MaxActions / 2 - 1) // two rows each (session and marker) beside the patient row
                 .ToList();
             foreach (var session in held)
             {
+                if (session.IsPending)
+                {
+                    // Held at send time and still due (its due row stands): the next sweep sends it; say so now.
+                    session.Reason = null;
+                    session.Detail = $"Due on {session.Schedule.ReminderDate:yyyy-MM-dd}{ReminderPolicy.Shift(session)}; the booking that held it was cancelled.";
+                    PatientRecords.PutSession(batch, session);
+                    continue;
+                }
+                // Skipped by an earlier version of the rules (a booking used to end the reminder): planned again.
                 ReminderPolicy.StartFresh(session, clinic.Id, clinic.Today(time), now);
                 // Due row first: a crash after it leaves a stale row the sweep recognises, never a pending reminder it cannot find.
                 if (session.IsPending) await dueIndex.PutAsync(session, ct);

@@ -23,12 +23,12 @@ public sealed class DispatchQueue(QueueServiceClient service, IOptions<Reminders
         _created = true;
     }
 
-    /// <summary>Puts the planned rows on the queue in plan order, <c>DispatchBatchSize</c> to a message; returns the number of messages.</summary>
+    /// <summary>Puts the planned rows on the queue in plan order, about <c>DispatchBatchSize</c> to a message (a patient's rows together); returns the number of messages.</summary>
     public async Task<int> EnqueueAsync(IReadOnlyList<DueEntity> rows, string runId, CancellationToken ct)
     {
         if (rows.Count == 0) return 0;
         await EnsureCreatedAsync(ct);
-        var messages = rows.Chunk(options.Value.DispatchBatchSize)
+        var messages = DispatchBatches.Split(rows, options.Value.DispatchBatchSize)
             .Select(chunk => new DispatchMessage(DispatchMessage.CurrentVersion, runId, chunk.Select(DispatchItem.From).ToList()).ToJson())
             .ToList();
         await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },

@@ -12,17 +12,31 @@ public sealed record SessionSummary(string SessionId, DateOnly InjectionDay, boo
     public static SessionSummary Of(SessionEntity session) => new(session.SessionId, session.InjectionDay, session.Cancelled, session.TreatmentId);
 
     /// <summary>
-    /// "id,yyyy-MM-dd,0|1[,treatmentId];…" as UTF-8 (a binary property: 500 sessions with two 64-character ids fit in
-    /// 64 KiB). Rows written before treatments have no fourth field.
+    /// "[#t1,t2;]id,yyyy-MM-dd,0|1[,#n];…" as UTF-8 (a binary property). The treatments a patient had are listed once,
+    /// first, and each session names its own by position, so 500 sessions with 64-character ids stay well inside
+    /// 64 KiB (about 81 bytes each). Rows written before treatments have no fourth field; rows written before the list
+    /// name the treatment itself there.
     /// </summary>
-    public static byte[] Write(IEnumerable<SessionSummary> sessions) =>
-        Encoding.UTF8.GetBytes(string.Join(';', sessions.OrderBy(s => s.SessionId, StringComparer.Ordinal)
-            .Select(s => $"{s.SessionId},{s.InjectionDay:yyyy-MM-dd},{(s.Cancelled ? 1 : 0)}" + (s.TreatmentId is null ? "" : "," + s.TreatmentId))));
+    public static byte[] Write(IEnumerable<SessionSummary> sessions)
+    {
+        var ordered = sessions.OrderBy(s => s.SessionId, StringComparer.Ordinal).ToList();
+        var treatments = ordered.Where(s => s.TreatmentId is not null).Select(s => s.TreatmentId!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var entries = ordered.Select(s => $"{s.SessionId},{s.InjectionDay:yyyy-MM-dd},{(s.Cancelled ? 1 : 0)}" +
+                                          (s.TreatmentId is null ? "" : ",#" + treatments.IndexOf(s.TreatmentId)));
+        return Encoding.UTF8.GetBytes(string.Join(';', treatments.Count == 0 ? entries : entries.Prepend("#" + string.Join(',', treatments))));
+    }
 
-    public static IReadOnlyList<SessionSummary> Read(byte[] bytes) =>
-        Encoding.UTF8.GetString(bytes).Split(';', StringSplitOptions.RemoveEmptyEntries).Select(entry =>
+    public static IReadOnlyList<SessionSummary> Read(byte[] bytes)
+    {
+        var entries = Encoding.UTF8.GetString(bytes).Split(';', StringSplitOptions.RemoveEmptyEntries);
+        // Ids never start with '#' (letters, digits, '.', '_', '-'), so a leading '#' is the treatment list or a position in it.
+        var treatments = entries.Length > 0 && entries[0].StartsWith('#') ? entries[0][1..].Split(',') : [];
+        return entries.Skip(treatments.Length > 0 ? 1 : 0).Select(entry =>
         {
             var parts = entry.Split(',');
-            return new SessionSummary(parts[0], DateOnly.ParseExact(parts[1], "yyyy-MM-dd"), parts[2] == "1", parts.Length > 3 ? parts[3] : null);
+            var treatment = parts.Length > 3 ? parts[3] : null;
+            if (treatment is ['#', ..]) treatment = treatments[int.Parse(treatment.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)];
+            return new SessionSummary(parts[0], DateOnly.ParseExact(parts[1], "yyyy-MM-dd"), parts[2] == "1", treatment);
         }).ToList();
+    }
 }

@@ -85,18 +85,23 @@ internal static class ReminderPolicy
             return Decision.Skip(SkipReason.Bounced, "Email to the patient's address bounced or is suppressed by the email provider; the clinic can lift this once the address is checked, or register a new address.");
 
         var newer = record.Summaries
-            .Where(s => !s.Cancelled && s.SessionId != session.SessionId && s.TreatmentId == session.TreatmentId && IsLater(s, session))
+            .Where(s => !s.Cancelled && s.SessionId != session.SessionId && SameTreatment(s.TreatmentId, session.TreatmentId) && IsLater(s, session))
             .OrderByDescending(s => s.InjectionDay)
             .FirstOrDefault();
         if (newer is not null)
             return Decision.Skip(SkipReason.Superseded, $"A later session ({newer.SessionId}, {newer.InjectionDay:yyyy-MM-dd}) was registered: the patient already rebooked.");
 
+        // A booking holds the reminder, it does not end it: if the booking is cancelled, or its day passes without a
+        // session posted for the visit, the reminder goes out (while relief lasts).
+        var booking = Bookings.Booking.Upcoming(Bookings.Booking.Read(record.Patient.Bookings), today, session.TreatmentId);
         if (session.Schedule.IsExpiredOn(today))
-            return Decision.Expire(ReminderSchedule.ExpiredDetail(session.Schedule.ReliefEndsOn));
-
-        if (Bookings.Booking.Upcoming(Bookings.Booking.Read(record.Patient.Bookings), today) is { } booking)
-            return Decision.Skip(SkipReason.AlreadyBooked,
-                $"The patient has an appointment booked for {booking.Date:yyyy-MM-dd} ({booking.BookingId}); if it is cancelled, the reminder is planned again.");
+            return booking is null
+                ? Decision.Expire(ReminderSchedule.ExpiredDetail(session.Schedule.ReliefEndsOn))
+                : Decision.Skip(SkipReason.AlreadyBooked,
+                    $"The patient has an appointment booked for {booking.Date:yyyy-MM-dd} ({booking.BookingId}); relief ended on {session.Schedule.ReliefEndsOn:yyyy-MM-dd} while the reminder was held for it.");
+        if (booking is not null)
+            return Decision.Hold(SkipReason.AlreadyBooked,
+                $"Held: the patient has an appointment booked for {booking.Date:yyyy-MM-dd} ({booking.BookingId}). Sent if the booking is cancelled, or if its day passes without a session posted for the visit.");
 
         // The frequency cap: the patient got a reminder email within the last N days (another session or treatment).
         if (clinic is { FrequencyCapDays: > 0 } && record.Patient.LastReminderSentAt is { } last)
@@ -105,11 +110,18 @@ internal static class ReminderPolicy
             if (allowed > today)
                 return session.Schedule.IsExpiredOn(allowed)
                     ? Decision.Skip(SkipReason.FrequencyCap, $"The patient was emailed on {last:yyyy-MM-dd}; by {allowed:yyyy-MM-dd}, when the clinic's cap of one reminder per {clinic.FrequencyCapDays} days allows another, this one would be too late.")
-                    : Decision.Hold($"Held by the clinic's cap of one reminder per {clinic.FrequencyCapDays} days (the patient was emailed on {last:yyyy-MM-dd}): sent from {allowed:yyyy-MM-dd}.");
+                    : Decision.Hold(SkipReason.FrequencyCap, $"Held by the clinic's cap of one reminder per {clinic.FrequencyCapDays} days (the patient was emailed on {last:yyyy-MM-dd}): sent from {allowed:yyyy-MM-dd}.");
         }
 
         return Decision.Send;
     }
+
+    /// <summary>
+    /// Whether two sessions (or a booking and a session) are of the same treatment for the rules that act within one.
+    /// No treatment named means "unspecified", which matches any: a clinic that starts naming treatments still has
+    /// its earlier sessions superseded by the next visit.
+    /// </summary>
+    public static bool SameTreatment(string? a, string? b) => a is null || b is null || a == b;
 
     /// <summary>A later injection date wins; two sessions on the same day send one email (the higher session id's).</summary>
     private static bool IsLater(SessionSummary other, SessionEntity session) =>
@@ -120,8 +132,8 @@ internal static class ReminderPolicy
     {
         public static readonly Decision Send = new("Send");
         public static readonly Decision Drop = new("Drop");
-        /// <summary>Not now: stays pending, and is looked at again by later sweeps.</summary>
-        public static Decision Hold(string detail) => new("Hold", null, detail);
+        /// <summary>Not now: stays pending (the reason and detail say why), and is looked at again by later sweeps.</summary>
+        public static Decision Hold(string reason, string detail) => new("Hold", reason, detail);
         public static Decision Skip(string reason, string detail) => new(ReminderStatus.Skipped, reason, detail);
         public static Decision Expire(string detail) => new(ReminderStatus.Expired, "ReliefEnded", detail);
     }

@@ -131,7 +131,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         patient.Track(record.Summaries, session.SessionId, session);
         // A session posted for the patient is the visit a booking was for (or a later one): the booking is done.
         if (patient.Bookings is not null)
-            patient.Bookings = Bookings.Booking.Write(Bookings.Booking.Unfulfilled(Bookings.Booking.Read(patient.Bookings), input.InjectionDate));
+            patient.Bookings = Bookings.Booking.Write(Bookings.Booking.Unfulfilled(Bookings.Booking.Read(patient.Bookings), input.InjectionDate, input.TreatmentId));
         var batch = records.NewBatch();
         batch.Put(patient);
         PatientRecords.PutSession(batch, session);

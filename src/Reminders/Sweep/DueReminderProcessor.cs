@@ -67,8 +67,18 @@ public sealed class DueReminderProcessor(
                 return await RecordLedgerTruthAsync(due, record, known, null, context, ct)
                     ? new(Transition.Repaired, Reason: "LedgerFinal") : new(Transition.None, Reason: "LedgerFinal");
             // Stays pending with its due row; the note is written once, not every sweep.
-            if (session.Detail != decision.Detail) await NoteOnSessionAsync(due, record, decision.Detail!, ct);
-            return new(Transition.Deferred, Reason: SkipReason.FrequencyCap);
+            if (session.Detail != decision.Detail || session.Reason != decision.Reason)
+            {
+                // Checked against the patient row as read (bookings and the cap's date live there): a booking cancelled
+                // meanwhile makes this note fail, and a cancel that read before it fails instead and clears it.
+                session.Detail = decision.Detail;
+                session.Reason = decision.Reason;
+                var batch = records.NewBatch();
+                PatientRecords.PutSession(batch, session);
+                batch.Merge(new Azure.Data.Tables.TableEntity(record.Patient.PartitionKey, record.Patient.RowKey) { ETag = record.Patient.ETag });
+                await batch.TrySubmitAsync(ct); // lost to a newer write: the next sweep looks again
+            }
+            return new(Transition.Deferred, Reason: decision.Reason);
         }
         if (decision != ReminderPolicy.Decision.Send)
             return await DecideWithoutSendingAsync(work, record, session, decision, now, context, ct);
@@ -200,11 +210,12 @@ public sealed class DueReminderProcessor(
             else
             {
                 PatientRecords.PutSession(batch, session);
-                // The frequency cap counts from the patient's last reminder email, whichever session it was for.
-                if (entry.Outcome == LedgerOutcome.Accepted)
+                // The frequency cap counts from the patient's last reminder email, whichever session it was for. Never
+                // moved back (an older outcome recorded late): checked against the patient row as read.
+                if (entry.Outcome == LedgerOutcome.Accepted && record.Patient is { } patient && !(patient.LastReminderSentAt >= at))
                     batch.Merge(new Azure.Data.Tables.TableEntity(due.ClinicId, PatientEntity.RowFor(due.PatientId))
                     {
-                        [nameof(PatientEntity.LastReminderSentAt)] = at, ETag = Azure.ETag.All,
+                        [nameof(PatientEntity.LastReminderSentAt)] = at, ETag = patient.ETag,
                     });
                 if (await batch.TrySubmitAsync(ct)) wrote = true;
             }
@@ -279,6 +290,7 @@ public sealed class DueReminderProcessor(
         var session = record.Session(due.SessionId);
         if (session is null || session.ReminderId != due.ReminderId || !session.IsPending) return;
         session.Detail = detail;
+        session.Reason = null; // no longer held for anything: an attempt was made
         await records.TrySaveSessionAsync(session, ct); // lost to a newer write: that one says more
     }
 }

@@ -5,7 +5,7 @@ namespace Reminders.Treatments;
 
 /// <summary>
 /// How long relief is expected to last after a new session, and why. The session's own <c>reliefDays</c> wins; else,
-/// with at least two earlier sessions of the same treatment, the median of the patient's own intervals between
+/// for a named treatment with at least two earlier sessions of it, the median of the patient's own intervals between
 /// sessions (how long their relief lasted before they came back); else the treatment's default; else the clinic's.
 /// Always within the treatment's guardrails, so no patient is nudged to rebook before its floor.
 /// </summary>
@@ -24,7 +24,9 @@ public sealed record ReliefEstimate(int Days, string Source, string Basis)
         var floor = Math.Max(treatment?.MinReliefDays ?? ClinicSettingsRequest.MinReliefDays, clinic.RemindDaysBefore + 1);
         var ceiling = Math.Max(floor, treatment?.MaxReliefDays ?? ClinicSettingsRequest.MaxReliefDays);
 
-        if (earlier.Count >= 2)
+        // Only for a named treatment: a clinic that never names one keeps the relief it configured (its reminders do
+        // not move under it), and "how long this patient's relief lasts" means one treatment's.
+        if (treatment is not null && earlier.Count >= 2)
         {
             var visits = earlier.Append(injectionDay).ToList();
             var intervals = visits.Zip(visits.Skip(1), (a, b) => b.DayNumber - a.DayNumber).ToList();

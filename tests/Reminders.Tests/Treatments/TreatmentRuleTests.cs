@@ -117,6 +117,52 @@ public sealed class TreatmentRuleTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_clinic_that_starts_naming_treatments_has_its_earlier_unnamed_session_superseded_by_the_next_visit()
+    {
+        await using var bed = Create(azurite);
+        var clinic = await ClinicWithTreatmentsAsync(bed);
+        var unnamed = await PostAsync(bed, clinic, bed.InjectionWithReminderDaysAgo(clinic, 0), "s1", null, reliefDays: 90);
+        await PostAsync(bed, clinic, bed.Today(clinic).AddDays(-1), "s2", "botox");
+
+        AssertCounts(await bed.SweepAsync(), skipped: 1);
+        Assert.Equal(0, bed.Sends.CallsFor(unnamed.ReminderId));
+        Assert.Equal(SkipReason.Superseded, (await bed.SessionAsync("c1", "p1", "s1")).Reason);
+    }
+
+    [Fact]
+    public async Task Sessions_that_name_no_treatment_keep_the_clinics_relief_whatever_the_patients_history()
+    {
+        // A clinic that never uses treatments must see no change: its reminders stay where its reliefDays puts them.
+        await using var bed = Create(azurite);
+        var clinic = await ClinicWithTreatmentsAsync(bed);
+        var today = bed.Today(clinic);
+        await PostAsync(bed, clinic, today.AddDays(-300), "s1", null);
+        await PostAsync(bed, clinic, today.AddDays(-200), "s2", null);
+        await PostAsync(bed, clinic, today.AddDays(-100), "s3", null);
+
+        var next = await PostAsync(bed, clinic, today, "s4", null);
+
+        Assert.Equal((clinic.ReliefDays, ReliefEstimate.FromClinic), (next.ReliefDays, next.ReliefEstimate!.Source));
+    }
+
+    [Fact]
+    public async Task A_booking_for_another_treatment_does_not_hold_the_reminder_and_one_for_this_treatment_does()
+    {
+        await using var bed = Create(azurite);
+        var clinic = await ClinicWithTreatmentsAsync(bed);
+        var botox = await PostAsync(bed, clinic, bed.InjectionWithReminderDaysAgo(clinic, 0), "b1", "botox", reliefDays: 90);
+        var bookings = bed.Services.GetRequiredService<Reminders.Bookings.PatientBookings>();
+        await bookings.PutAsync("c1", "p1", "physio-visit", bed.Today(clinic).AddDays(5), "physio", Ct);
+        var other = await PostAsync(bed, clinic, bed.InjectionWithReminderDaysAgo(clinic, 0), "b1", "botox", reliefDays: 90, patientId: "p9");
+        await bookings.PutAsync("c1", "p9", "botox-visit", bed.Today(clinic).AddDays(5), "botox", Ct);
+
+        AssertCounts(await bed.SweepAsync(), sent: 1, deferred: 1);
+        Assert.Equal(1, bed.Sends.CallsFor(botox.ReminderId));
+        Assert.Equal((ReminderStatus.Pending, SkipReason.AlreadyBooked), ((await bed.SessionAsync("c1", "p9")).Status, (await bed.SessionAsync("c1", "p9")).Reason));
+        Assert.Equal(0, bed.Sends.CallsFor(other.ReminderId));
+    }
+
+    [Fact]
     public async Task A_clinic_relief_change_moves_only_reminders_planned_with_the_clinics_relief()
     {
         await using var bed = Create(azurite);
