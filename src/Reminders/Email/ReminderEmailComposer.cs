@@ -13,7 +13,7 @@ namespace Reminders.Email;
 public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<PatientLinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
 {
     public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today,
-        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false);
+        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false, int Step = 0);
 
     public EmailMessage Compose(Input input)
     {
@@ -27,20 +27,22 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
         var date = input.ReliefEndsOn.ToString(strings["dateFormat"], culture);
         // A preview's link is a sample the unsubscribe page recognises: following it must not opt out a real address.
         var unsubscribeUrl = input.Preview ? SampleUnsubscribeUrl(clinic.Id, clinic.Branding.Locale) : UnsubscribeUrl(clinic.Id, input.PatientId, input.Email);
-        var subject = strings.Format("subject", ("clinic", clinic.Name));
+        // A later step of a treatment's sequence is a follow-up: "there is still time".
+        var followUp = input.Step > 0 ? "FollowUp" : "";
+        var subject = strings.Format("subject" + followUp, ("clinic", clinic.Name));
 
         var values = new Dictionary<string, string?>
         {
             ["lang"] = strings.Language,
             ["subject"] = subject,
-            ["preheader"] = strings.Format("preheader", ("clinic", clinic.Name)),
+            ["preheader"] = strings.Format("preheader" + followUp, ("clinic", clinic.Name)),
             ["clinic"] = clinic.Name,
             ["accent"] = clinic.Branding.AccentColor,
             ["logo_url"] = clinic.Branding.LogoUrl?.AbsoluteUri,
             ["greeting"] = input.FirstName is null ? strings["greetingNoName"] : strings.Format("greeting", ("firstName", input.FirstName)),
             // A catch-up email can go out after the expected end: say so in the past tense.
             ["relief"] = strings.Format(input.ReliefEndsOn >= input.Today ? "reliefFuture" : "reliefPast", ("clinic", clinic.Name), ("date", date)),
-            ["ask"] = strings["ask"],
+            ["ask"] = strings["ask" + followUp],
             ["button"] = strings["button"],
             ["booking_url"] = clinic.BookingUrl.AbsoluteUri,
             ["link_fallback"] = strings["linkFallback"],

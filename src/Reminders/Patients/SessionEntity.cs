@@ -35,6 +35,12 @@ public sealed class SessionEntity : ITableEntity
     public string? ReliefSource { get; set; }
     /// <summary>Why, in words: e.g. "median of 3 intervals (91, 98, 105 days)".</summary>
     public string? ReliefBasis { get; set; }
+    /// <summary>The reminder sequence, days relative to relief end ("-14,7"; <see cref="ReminderSteps"/>); null: one step, the clinic's lead time.</summary>
+    public string? ReminderSteps { get; set; }
+    /// <summary>Which step of <see cref="ReminderSteps"/> the current reminder is (0-based).</summary>
+    public int Step { get; set; }
+    /// <summary>The earlier steps' outcomes (JSON <see cref="Plan.StepOutcome"/> list), oldest first; null before the second step.</summary>
+    public string? StepHistory { get; set; }
     /// <summary>The clinic's <see cref="Clinics.Clinic.PlanVersion"/> this reminder was planned under.</summary>
     public int PlanVersion { get; set; }
     public string ReliefEndsOn { get; set; } = "";

@@ -23,7 +23,7 @@ internal static class ReminderPolicy
         if (!resendSent && session.WasSent(session.ReminderId))
             session.Decide(ReminderStatus.Skipped, SkipReason.AlreadySent, "This reminder was already sent when the session last had these dates.", now);
         else if (schedule.IsExpiredOn(today))
-            session.Decide(ReminderStatus.Expired, "ReliefEnded", ReminderSchedule.ExpiredDetail(schedule.ReliefEndsOn), now);
+            session.Decide(ReminderStatus.Expired, "ReliefEnded", schedule.ExpiredDetail(), now);
         else
             session.Decide(ReminderStatus.Pending, null, $"Due on {schedule.ReminderDate:yyyy-MM-dd}{Shift(session)}.", now);
     }
@@ -61,10 +61,12 @@ internal static class ReminderPolicy
         // The clinic's reliefDays moves only reminders planned with it: not a session's own, a treatment's or the patient's history.
         var ownRelief = session.ReliefDaysExplicit || session.ReliefSource is Treatments.ReliefEstimate.FromPatientHistory or Treatments.ReliefEstimate.FromTreatment;
         var reliefDays = ownRelief ? session.ReliefDays : clinic.ReliefDays;
-        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, clinic.RemindDaysBefore, clinic.ClosedDays);
+        // A treatment's sequence sets its own lead times; the clinic's applies to sessions without one.
+        var lead = ReminderSteps.Lead(session) ?? clinic.RemindDaysBefore;
+        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, lead, clinic.ClosedDays);
         if (schedule == session.Schedule && reliefDays == session.ReliefDays) return false;
         var replaced = session.ReminderId;
-        SetDates(session, reliefDays, clinic.RemindDaysBefore, clinic.ClosedDays);
+        SetDates(session, reliefDays, lead, clinic.ClosedDays);
         StartFresh(session, clinic.Id, today, now);
         if (session.ReminderId != replaced) session.ReplannedFrom = replaced;
         if (session.IsPending)
@@ -96,7 +98,7 @@ internal static class ReminderPolicy
         var booking = Bookings.Booking.Upcoming(Bookings.Booking.Read(record.Patient.Bookings), today, session.TreatmentId);
         if (session.Schedule.IsExpiredOn(today))
             return booking is null
-                ? Decision.Expire(ReminderSchedule.ExpiredDetail(session.Schedule.ReliefEndsOn))
+                ? Decision.Expire(session.Schedule.ExpiredDetail())
                 : Decision.Skip(SkipReason.AlreadyBooked,
                     $"The patient has an appointment booked for {booking.Date:yyyy-MM-dd} ({booking.BookingId}); relief ended on {session.Schedule.ReliefEndsOn:yyyy-MM-dd} while the reminder was held for it.");
         if (booking is not null)

@@ -13,7 +13,12 @@ public readonly record struct ReminderSchedule(DateOnly ReliefEndsOn, DateOnly R
         return new(reliefEndsOn, closed?.Shift(due, earliest: injectionDate.AddDays(1)) ?? due);
     }
 
-    public bool IsExpiredOn(DateOnly today) => ReliefEndsOn < today.AddDays(-ExpiryGraceDays);
+    /// <summary>Too late: more than the grace after relief ended, or after the reminder's own date when it is a later step.</summary>
+    public bool IsExpiredOn(DateOnly today) => (ReminderDate > ReliefEndsOn ? ReminderDate : ReliefEndsOn) < today.AddDays(-ExpiryGraceDays);
+
+    public string ExpiredDetail() => ReminderDate > ReliefEndsOn
+        ? $"This follow-up was due on {ReminderDate:yyyy-MM-dd}, more than {ExpiryGraceDays} days before it could be sent."
+        : ExpiredDetail(ReliefEndsOn);
 
     public static string ExpiredDetail(DateOnly reliefEndsOn) =>
         $"Relief was expected to end on {reliefEndsOn:yyyy-MM-dd}, more than {ExpiryGraceDays} days before it could be sent.";

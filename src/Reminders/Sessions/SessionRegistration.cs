@@ -80,7 +80,13 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
                 : new Treatments.ReliefEstimate(existing.ReliefDays, existing.ReliefSource ?? (explicitRelief ? Treatments.ReliefEstimate.FromSession : Treatments.ReliefEstimate.FromClinic),
                     existing.ReliefBasis ?? "");
         var reliefDays = estimate.Days;
-        var remindDaysBefore = replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
+        // The reminder sequence: a new session, or a waiting one naming another treatment, takes its treatment's (none
+        // named: one step, the clinic's lead time); otherwise the session keeps its own, at the step it reached.
+        var freshSteps = existing is null || reestimate;
+        var steps = freshSteps ? treatment?.Steps : ReminderSteps.Read(existing!.ReminderSteps);
+        var step = steps is null || existing is null ? 0 : Math.Min(existing.Step, steps.Count - 1);
+        var remindDaysBefore = steps is not null ? -steps[step]
+            : replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
         var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore, clinic.ClosedDays);
         // The plan as posted (injection, relief, lead time). Closed days move the stored date only when the reminder is
         // re-planned: a re-post must never give a sent, or going-out, reminder a new date (and so a new identity).
@@ -90,12 +96,15 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         var revived = session.Cancelled;
 
         if (existing is not null && sameDates && !revived && !patientChanged && !treatmentChanged && existing.ReliefDaysExplicit == explicitRelief &&
+            existing.ReminderSteps == (steps is null ? null : ReminderSteps.Write(steps)) &&
             (!replan || existing.PlanVersion == clinic.PlanVersion))
             return new Outcome(SessionView.Of(existing), Created: false); // nothing to write: a re-sync costs one read
 
         session.InjectionDate = input.InjectionDate.ToString("yyyy-MM-dd");
         session.ReliefDaysExplicit = explicitRelief;
         session.TreatmentId = input.TreatmentId;
+        session.ReminderSteps = steps is null ? null : ReminderSteps.Write(steps);
+        session.Step = step;
         session.ReliefSource = estimate.Source;
         session.ReliefBasis = estimate.Basis;
         session.Cancelled = false;

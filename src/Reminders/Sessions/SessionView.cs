@@ -25,6 +25,13 @@ public sealed record SessionView(
     /// <summary>Which relief estimate planned the reminder, and why (<see cref="Treatments.ReliefEstimate"/>).</summary>
     public Treatments.ReliefEstimate? ReliefEstimate { get; init; }
 
+    /// <summary>Which step of its treatment's reminder sequence the reminder is (1-based), of how many.</summary>
+    public int Step { get; init; } = 1;
+    public int Steps { get; init; } = 1;
+
+    /// <summary>The sequence's earlier steps and what happened to each (empty before the second step).</summary>
+    public IReadOnlyList<Plan.StepOutcome> EarlierSteps { get; init; } = [];
+
     internal static SessionView Of(SessionEntity s) => Of(s, null);
 
     internal static SessionView Of(SessionEntity s, IReadOnlyDictionary<Guid, DeliveryView>? deliveries) => new(
@@ -33,6 +40,9 @@ public sealed record SessionView(
         deliveries is not null && deliveries.TryGetValue(s.ReminderId, out var d) ? d : null)
     {
         TreatmentId = s.TreatmentId,
+        Step = s.Step + 1,
+        Steps = Plan.ReminderSteps.Count(s),
+        EarlierSteps = Plan.ReminderSteps.History(s),
         // Sessions from before estimates: the session's own reliefDays, or the clinic's.
         ReliefEstimate = new Treatments.ReliefEstimate(s.ReliefDays,
             s.ReliefSource ?? (s.ReliefDaysExplicit ? Treatments.ReliefEstimate.FromSession : Treatments.ReliefEstimate.FromClinic),

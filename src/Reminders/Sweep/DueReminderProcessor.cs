@@ -19,6 +19,7 @@ public sealed class DueReminderProcessor(
     PatientRecords records,
     SendLedger ledger,
     ReminderReplanner replanner,
+    DueIndex dueIndex,
     IEmailSender sender,
     ReminderEmailComposer composer,
     RemindersMetrics metrics,
@@ -64,7 +65,7 @@ public sealed class DueReminderProcessor(
             // The email the cap counts from may be this very reminder's, recorded by an overlapping sweep between the
             // two reads above: the ledger says so, and that is the truth to record.
             if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
-                return await RecordLedgerTruthAsync(due, record, known, null, context, ct)
+                return await RecordLedgerTruthAsync(work, record, known, null, context, ct)
                     ? new(Transition.Repaired, Reason: "LedgerFinal") : new(Transition.None, Reason: "LedgerFinal");
             // Stays pending with its due row; the note is written once, not every sweep.
             if (session.Detail != decision.Detail || session.Reason != decision.Reason)
@@ -101,20 +102,20 @@ public sealed class DueReminderProcessor(
             case ClaimKind.NotYet:
                 return new(Transition.Deferred, Reason: "RetryLater");
             case ClaimKind.AlreadyAccepted:
-                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct)
+                return await RecordLedgerTruthAsync(work, record, claim.Entry!, null, context, ct)
                     ? new(Transition.Repaired, Reason: "LedgerAccepted") : new(Transition.None, Reason: "LedgerAccepted");
             case ClaimKind.AlreadyFinal:
-                return await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct)
+                return await RecordLedgerTruthAsync(work, record, claim.Entry!, null, context, ct)
                     ? new(Transition.Failed, Reason: claim.Entry!.ErrorCode) : new(Transition.None, Reason: claim.Entry!.ErrorCode);
             case ClaimKind.GaveUp:
-                await RecordLedgerTruthAsync(due, record, claim.Entry!, null, context, ct);
+                await RecordLedgerTruthAsync(work, record, claim.Entry!, null, context, ct);
                 return new(Transition.Failed, Reason: claim.Entry!.ErrorCode);
         }
 
         var entry = claim.Entry!;
         var email = composer.Compose(new ReminderEmailComposer.Input(
             clinic, session.PatientId, session.ReminderId, record.Patient.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today,
-            entry.Attempts, claim.PreviousAttemptUnclear));
+            entry.Attempts, claim.PreviousAttemptUnclear, Step: session.Step));
         EmailSendResult result;
         // The provider's latency is wall-clock time, whatever clock the service is given.
         var started = Stopwatch.GetTimestamp();
@@ -154,10 +155,10 @@ public sealed class DueReminderProcessor(
         switch (entry.Outcome)
         {
             case LedgerOutcome.Accepted:
-                await RecordLedgerTruthAsync(due, record, entry, result, context, done);
+                await RecordLedgerTruthAsync(work, record, entry, result, context, done);
                 return new(Transition.Sent, UsedProvider: true);
             case LedgerOutcome.Rejected or LedgerOutcome.Failed:
-                await RecordLedgerTruthAsync(due, record, entry, result, context, done);
+                await RecordLedgerTruthAsync(work, record, entry, result, context, done);
                 return new(Transition.Failed, UsedProvider: true, entry.ErrorCode ?? result.ErrorCode);
             case LedgerOutcome.Unknown:
                 await NoteOnSessionAsync(due, record, $"The last attempt's outcome is unclear ({result.ErrorCode}); the next attempt checks before sending again.", done);
@@ -181,7 +182,7 @@ public sealed class DueReminderProcessor(
     {
         if (decision == ReminderPolicy.Decision.Drop) return new(Transition.None, Reason: "NoPatient");
         if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
-            return await RecordLedgerTruthAsync(work.Due, record, known, null, context, ct)
+            return await RecordLedgerTruthAsync(work, record, known, null, context, ct)
                 ? new(Transition.Repaired, Reason: "LedgerFinal") : new(Transition.None, Reason: "LedgerFinal");
 
         session.Decide(decision.Kind, decision.Reason, decision.Detail, now);
@@ -195,9 +196,10 @@ public sealed class DueReminderProcessor(
     /// it was cancelled during the send (the truth), the id remembered if it was re-dated, nothing if it was erased.
     /// Then the due row goes (with the ETag it was read with, batched by the dispatcher). False when there was nothing to write.
     /// </summary>
-    private async Task<bool> RecordLedgerTruthAsync(DueEntity due, PatientRecord record, LedgerEntry entry, EmailSendResult? result,
+    private async Task<bool> RecordLedgerTruthAsync(DueWork work, PatientRecord record, LedgerEntry entry, EmailSendResult? result,
         DispatchContext context, CancellationToken ct)
     {
+        var (due, clinic) = work;
         var at = entry.OutcomeAt ?? time.GetUtcNow();
         bool? wrote = null; // null: the session kept changing under us
         for (var attempt = 0; attempt < 5 && wrote is null; attempt++)
@@ -209,6 +211,14 @@ public sealed class DueReminderProcessor(
                 wrote = false; // erased (the ledger alone keeps the proof), or the session already says so
             else
             {
+                // A sent step plans the next of its sequence, in the same transaction (its due row first: a crash
+                // before the transaction leaves a stale row the sweep recognises). The sent one is still told.
+                if (entry.Outcome == LedgerOutcome.Accepted && session is { Status: ReminderStatus.Sent, Cancelled: false } && session.ReminderId == entry.ReminderId &&
+                    ReminderSteps.Advance(session, clinic.Id, clinic.ClosedDays, clinic.Today(time), time.GetUtcNow()))
+                {
+                    batch.AnnounceSent(session, entry.ReminderId, at);
+                    if (session.IsPending) await dueIndex.PutAsync(session, ct);
+                }
                 PatientRecords.PutSession(batch, session);
                 // The frequency cap counts from the patient's last reminder email, whichever session it was for. Never
                 // moved back (an older outcome recorded late): checked against the patient row as read.

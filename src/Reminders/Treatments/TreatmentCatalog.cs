@@ -45,7 +45,7 @@ public sealed class TreatmentCatalog(ReminderTables tables, TimeProvider time)
         {
             RowKey = TreatmentEntity.RowFor(clinicId, treatment.TreatmentId), Name = treatment.Name, ReliefDays = treatment.ReliefDays,
             MinReliefDays = treatment.MinReliefDays, MaxReliefDays = treatment.MaxReliefDays, NameInEmail = treatment.NameInEmail,
-            UpdatedAt = time.GetUtcNow(),
+            ReminderSteps = Plan.ReminderSteps.Write(treatment.Steps), UpdatedAt = time.GetUtcNow(),
         };
         await tables.Clinics.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
         _cache[row.RowKey] = (treatment, time.GetUtcNow() + CacheLifetime);

@@ -4,7 +4,7 @@ using Reminders.Http;
 namespace Reminders.Treatments;
 
 /// <summary>Body of <c>PUT /api/clinics/{clinicId}/treatments/{treatmentId}</c>.</summary>
-public sealed record TreatmentRequest(string? Name, int? ReliefDays, int? MinReliefDays, int? MaxReliefDays, bool? NameInEmail)
+public sealed record TreatmentRequest(string? Name, int? ReliefDays, int? MinReliefDays, int? MaxReliefDays, bool? NameInEmail, int[]? ReminderSteps = null)
 {
     public Treatment? Validate(string treatmentId, Clinic clinic, Validation v)
     {
@@ -23,6 +23,14 @@ public sealed record TreatmentRequest(string? Name, int? ReliefDays, int? MinRel
         if (ReliefDays is { } days && (days < min || days > max))
             v.Add("reliefDays", $"reliefDays must lie within minReliefDays and maxReliefDays ({min}-{max}).");
 
-        return v.IsValid ? new Treatment(treatmentId, Name!.Trim(), ReliefDays, min, max, NameInEmail ?? false) : null;
+        var steps = ReminderSteps ?? [.. Plan.ReminderSteps.Default];
+        if (steps.Length is 0 or > Plan.ReminderSteps.Max)
+            v.Add("reminderSteps", $"reminderSteps must list 1 to {Plan.ReminderSteps.Max} steps (days relative to the expected relief end, e.g. [-14, 7]).");
+        else if (steps.Zip(steps.Skip(1)).Any(p => p.Second <= p.First))
+            v.Add("reminderSteps", "reminderSteps must be in increasing order, without repeats.");
+        else if (steps[0] <= -min || steps[^1] > Plan.ReminderSteps.MaxDaysAfter)
+            v.Add("reminderSteps", $"reminderSteps must lie after the injection (more than -{min}, the relief floor) and at most {Plan.ReminderSteps.MaxDaysAfter} days after relief ends.");
+
+        return v.IsValid ? new Treatment(treatmentId, Name!.Trim(), ReliefDays, min, max, NameInEmail ?? false, steps) : null;
     }
 }

@@ -78,6 +78,45 @@ public abstract class TreatmentContractTests(Azurite azurite) : HostedApiTests(a
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Get, "/api/clinics/c1/treatments/botox", other)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Get, "/api/clinics/c1/treatments", other)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("[-14, 7, 14, 21, 28, 35]")]
+    [InlineData("[7, -14]")]
+    [InlineData("[-14, -14]")]
+    [InlineData("[-90, 7]")]
+    [InlineData("[-14, 61]")]
+    [InlineData("\"-14,7\"")]
+    public async Task A_bad_reminder_sequence_is_400_naming_reminderSteps_and_nothing_is_saved(string steps)
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/clinics/c1/treatments/botox")
+        {
+            Content = new StringContent($$"""{"name": "Botox", "minReliefDays": 84, "reminderSteps": {{steps}}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Admin-Key", TestSettings.AdminKey);
+        var response = await Host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("reminderSteps", (await response.ProblemAsync())["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Get, "/api/clinics/c1/treatments/botox", apiKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_treatment_shows_its_sequence_and_a_session_shows_its_step()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var defaulted = await PutTreatmentAsync("c1", "botox", new { name = "Botox" });
+        await PutTreatmentAsync("c1", "physio", new { name = "Physio", minReliefDays = 30, reminderSteps = new[] { -7, 0, 10 } });
+
+        Assert.Equal("[-14,7]", (await defaulted.Content.ReadFromJsonAsync<JsonObject>())!["reminderSteps"]!.ToJsonString());
+        var physio = await (await Host.SendAsync(HttpMethod.Get, "/api/clinics/c1/treatments/physio", apiKey)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("[-7,0,10]", physio!["reminderSteps"]!.ToJsonString());
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(10), sessionId = "s1", treatmentId = "physio" });
+        var session = (await Host.GetPatientAsync(apiKey, "p1"))!["sessions"]![0]!;
+        Assert.Equal((1, 3, 0), (session["step"]!.GetValue<int>(), session["steps"]!.GetValue<int>(), session["earlierSteps"]!.AsArray().Count));
+    }
 }
 
 public sealed class ServerTreatmentContractTests(Azurite azurite) : TreatmentContractTests(azurite)
