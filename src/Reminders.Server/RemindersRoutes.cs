@@ -9,6 +9,7 @@ using Reminders.Server.ApiDescription;
 using Reminders.Sessions;
 using Reminders.Sweep;
 using Reminders.Treatments;
+using Reminders.CheckIn;
 using Reminders.Unsubscribe;
 using Reminders.Webhooks;
 
@@ -48,6 +49,8 @@ public static class RemindersRoutes
         api.MapPost("/clinics/{clinicId}/preview-link", EmailPreviewApi.CreatePreviewLink).DescribeCreatePreviewLink();
         api.MapMethods("/unsubscribe", [HttpMethods.Get, HttpMethods.Head], UnsubscribeApi.ShowUnsubscribe).DescribeShowUnsubscribe();
         api.MapPost("/unsubscribe", UnsubscribeApi.Unsubscribe).DescribeUnsubscribe();
+        api.MapMethods("/check-in", [HttpMethods.Get, HttpMethods.Head], CheckInApi.ShowCheckIn).DescribeShowCheckIn();
+        api.MapPost("/check-in", CheckInApi.CheckIn).DescribeCheckIn();
         api.MapPost("/events/email", DeliveryReportsApi.ReceiveEmailEvents).DescribeReceiveEmailEvents();
         api.MapMethods("/events/email", [HttpMethods.Options], DeliveryReportsApi.ValidateEmailEvents).DescribeValidateEmailEvents();
         api.MapGet("/webhooks", WebhooksApi.GetWebhook).DescribeGetWebhook();

@@ -217,7 +217,7 @@ public static class RemindersApiDescription
         .Responds(413, typeof(FieldProblemDetails), $"The form is over {JsonBody.MaxBytes} bytes (`field`: `body`).", ProblemJson);
 
     /// <summary>A bad link: problem details for a program, a page for a browser (UnsubscribeApi looks at Accept).</summary>
-    private static RouteHandlerBuilder RespondsBadToken(this RouteHandlerBuilder route, string description) => route
+    internal static RouteHandlerBuilder RespondsBadToken(this RouteHandlerBuilder route, string description) => route
         .Responds(400, typeof(HttpValidationProblemDetails), description, ProblemJson)
         .AlsoResponds(400, Html, "A browser (Accept: text/html) gets a page saying the link is not valid.");
 }

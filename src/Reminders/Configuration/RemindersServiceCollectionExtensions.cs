@@ -69,6 +69,9 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<UnsubscribeTokens>();
         services.AddSingleton<OptOuts>();
         services.AddSingleton<UnsubscribePages>();
+        services.AddSingleton<CheckIn.CheckInTokens>();
+        services.AddSingleton<CheckIn.PatientCheckIns>();
+        services.AddSingleton<CheckIn.CheckInPages>();
         services.AddSingleton<ReminderEmailComposer>();
         services.AddSingleton<PreviewLinks>();
         services.AddEmailSender(configuration);

@@ -12,11 +12,12 @@ public sealed class EmailTemplates
     private static readonly FluidParser Parser = new();
     private readonly IFluidTemplate _reminderHtml = Parse("Reminder.html.liquid");
     private readonly IFluidTemplate _reminderText = Parse("Reminder.txt.liquid");
-    private readonly IFluidTemplate _unsubscribePage = Parse("Unsubscribe.html.liquid");
+    private readonly IFluidTemplate _patientPage = Parse("PatientPage.html.liquid");
 
     public string ReminderHtml(IReadOnlyDictionary<string, string?> values) => Render(_reminderHtml, values, HtmlEncoder.Default);
     public string ReminderText(IReadOnlyDictionary<string, string?> values) => Render(_reminderText, values, NullEncoder.Default);
-    public string UnsubscribePage(IReadOnlyDictionary<string, string?> values) => Render(_unsubscribePage, values, HtmlEncoder.Default);
+    /// <summary>A clinic-branded page a patient reaches from an email link (unsubscribe, check-in).</summary>
+    public string PatientPage(IReadOnlyDictionary<string, string?> values) => Render(_patientPage, values, HtmlEncoder.Default);
 
     private static string Render(IFluidTemplate template, IReadOnlyDictionary<string, string?> values, TextEncoder encoder)
     {

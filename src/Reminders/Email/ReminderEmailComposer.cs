@@ -10,10 +10,11 @@ namespace Reminders.Email;
 /// Writes the rebooking invitation from the shipped templates, in the clinic's language and branding. The subject
 /// and preview text name no treatment or diagnosis: they show on lock screens and in shared inboxes.
 /// </summary>
-public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<PatientLinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens)
+public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptions<PatientLinkOptions> links, EmailTemplates templates, UnsubscribeTokens tokens,
+    CheckIn.CheckInTokens checkInTokens)
 {
     public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today,
-        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false, int Step = 0);
+        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false, int Step = 0, string? SessionId = null);
 
     public EmailMessage Compose(Input input)
     {
@@ -30,6 +31,11 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
         // A later step of a treatment's sequence is a follow-up: "there is still time".
         var followUp = input.Step > 0 ? "FollowUp" : "";
         var subject = strings.Format("subject" + followUp, ("clinic", clinic.Name));
+        // The check-in links: one opaque token per email (no id in clear); the answer is the only thing in the open.
+        var checkIn = input.Preview || input.SessionId is null
+            ? checkInTokens.CreateSample(clinic.Id, clinic.Branding.Locale)
+            : checkInTokens.Create(clinic.Id, input.PatientId, input.SessionId, input.ReminderId);
+        var checkInUrl = $"{links.Value.PublicBaseUrl.TrimEnd('/')}/api/check-in?token={checkIn}&answer=";
 
         var values = new Dictionary<string, string?>
         {
@@ -46,6 +52,11 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
             ["button"] = strings["button"],
             ["booking_url"] = clinic.BookingUrl.AbsoluteUri,
             ["link_fallback"] = strings["linkFallback"],
+            ["check_in_question"] = strings["checkInQuestion"],
+            ["not_yet"] = strings["notYet"],
+            ["not_yet_url"] = checkInUrl + CheckIn.CheckInAnswer.NotYet,
+            ["no_longer"] = strings["noLonger"],
+            ["no_longer_url"] = checkInUrl + CheckIn.CheckInAnswer.NoLonger,
             ["postal_address"] = clinic.Branding.PostalAddress,
             ["call"] = clinic.Branding.Phone is null ? null : strings.Format("call", ("phone", clinic.Branding.Phone)),
             ["why"] = strings.Format("why", ("clinic", clinic.Name)),

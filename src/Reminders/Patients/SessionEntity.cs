@@ -41,6 +41,10 @@ public sealed class SessionEntity : ITableEntity
     public int Step { get; set; }
     /// <summary>The earlier steps' outcomes (JSON <see cref="Plan.StepOutcome"/> list), oldest first; null before the second step.</summary>
     public string? StepHistory { get; set; }
+    /// <summary>The patient's check-in answers from reminder emails (JSON <see cref="CheckIn.CheckInAnswer"/> list), oldest first.</summary>
+    public string? CheckIns { get; set; }
+    /// <summary>The day the patient answered "not yet" and chose the current reminder's date (null: planned by the rules); a re-plan keeps that date.</summary>
+    public string? SnoozedOn { get; set; }
     /// <summary>The clinic's <see cref="Clinics.Clinic.PlanVersion"/> this reminder was planned under.</summary>
     public int PlanVersion { get; set; }
     public string ReliefEndsOn { get; set; } = "";

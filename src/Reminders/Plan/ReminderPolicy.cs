@@ -32,9 +32,9 @@ internal static class ReminderPolicy
     /// Sets the session's dates from its injection date and the given relief and lead time, the reminder moved to the
     /// previous open day when the clinic is closed on it (and the session remembers the lead time it was planned with).
     /// </summary>
-    public static void SetDates(SessionEntity session, int reliefDays, int remindDaysBefore, ClosedDays? closed = null)
+    public static void SetDates(SessionEntity session, int reliefDays, int remindDaysBefore, ClosedDays? closed = null, DateOnly? earliest = null)
     {
-        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, remindDaysBefore, closed);
+        var schedule = ReminderSchedule.For(session.InjectionDay, reliefDays, remindDaysBefore, closed, earliest);
         var due = schedule.ReliefEndsOn.AddDays(-remindDaysBefore);
         session.ReliefDays = reliefDays;
         session.ReliefEndsOn = schedule.ReliefEndsOn.ToString("yyyy-MM-dd");
@@ -58,6 +58,8 @@ internal static class ReminderPolicy
     public static bool Replan(SessionEntity session, Clinic clinic, DateOnly today, DateTimeOffset now)
     {
         session.PlanVersion = clinic.PlanVersion;
+        // A date the patient chose ("not yet, remind me in 2 weeks") is theirs: settings do not move it.
+        if (session.SnoozedOn is not null) return false;
         // The clinic's reliefDays moves only reminders planned with it: not a session's own, a treatment's or the patient's history.
         var ownRelief = session.ReliefDaysExplicit || session.ReliefSource is Treatments.ReliefEstimate.FromPatientHistory or Treatments.ReliefEstimate.FromTreatment;
         var reliefDays = ownRelief ? session.ReliefDays : clinic.ReliefDays;
@@ -83,6 +85,9 @@ internal static class ReminderPolicy
             return Decision.Skip(SkipReason.Cancelled, "The clinic cancelled this session.");
         if (optedOut)
             return Decision.Skip(SkipReason.OptedOut, "The patient unsubscribed from this clinic's reminders.");
+        if (CheckIn.CheckInAnswer.Declined(session.CheckIns) is { } declined)
+            return Decision.Skip(SkipReason.PatientDeclined,
+                $"The patient answered \"I no longer need this\" on {declined.At:yyyy-MM-dd}; no more reminders until the clinic posts a new session.");
         if (bounced)
             return Decision.Skip(SkipReason.Bounced, "Email to the patient's address bounced or is suppressed by the email provider; the clinic can lift this once the address is checked, or register a new address.");
 
@@ -109,6 +114,8 @@ internal static class ReminderPolicy
         if (clinic is { FrequencyCapDays: > 0 } && record.Patient.LastReminderSentAt is { } last)
         {
             var allowed = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(last, clinic.TimeZone).DateTime).AddDays(clinic.FrequencyCapDays);
+            // Held past a closed day, it waits for the next open one (the day before is the cap's).
+            for (var i = 0; i < 400 && clinic.ClosedDays.IsClosed(allowed); i++) allowed = allowed.AddDays(1);
             if (allowed > today)
                 return session.Schedule.IsExpiredOn(allowed)
                     ? Decision.Skip(SkipReason.FrequencyCap, $"The patient was emailed on {last:yyyy-MM-dd}; by {allowed:yyyy-MM-dd}, when the clinic's cap of one reminder per {clinic.FrequencyCapDays} days allows another, this one would be too late.")

@@ -6,11 +6,12 @@ public readonly record struct ReminderSchedule(DateOnly ReliefEndsOn, DateOnly R
     /// <summary>A reminder whose relief ended more than this many days ago is too late to be useful: it expires instead.</summary>
     public const int ExpiryGraceDays = 7;
 
-    public static ReminderSchedule For(DateOnly injectionDate, int reliefDays, int remindDaysBefore, Clinics.ClosedDays? closed = null)
+    /// <param name="earliest">The earliest day closed days may move it back to (default: the day after the injection).</param>
+    public static ReminderSchedule For(DateOnly injectionDate, int reliefDays, int remindDaysBefore, Clinics.ClosedDays? closed = null, DateOnly? earliest = null)
     {
         var reliefEndsOn = injectionDate.AddDays(reliefDays);
         var due = reliefEndsOn.AddDays(-remindDaysBefore);
-        return new(reliefEndsOn, closed?.Shift(due, earliest: injectionDate.AddDays(1)) ?? due);
+        return new(reliefEndsOn, closed?.Shift(due, earliest: earliest ?? injectionDate.AddDays(1)) ?? due);
     }
 
     /// <summary>Too late: more than the grace after relief ended, or after the reminder's own date when it is a later step.</summary>

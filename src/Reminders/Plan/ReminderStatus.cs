@@ -26,8 +26,10 @@ public static class SkipReason
     public const string Bounced = "Bounced";
     /// <summary>The same reminder (same session and dates) was sent before; it is never sent twice.</summary>
     public const string AlreadySent = "AlreadySent";
-    /// <summary>The patient had an appointment booked on or after the reminder's send day; cancelling it plans the reminder again.</summary>
+    /// <summary>The patient had an appointment booked while relief lasted: the reminder was held for it until relief ended.</summary>
     public const string AlreadyBooked = "AlreadyBooked";
     /// <summary>Held by the clinic's frequency cap until it would have been too late.</summary>
     public const string FrequencyCap = "FrequencyCap";
+    /// <summary>The patient answered "I no longer need this" from a reminder email (until the clinic posts a new session).</summary>
+    public const string PatientDeclined = "PatientDeclined";
 }

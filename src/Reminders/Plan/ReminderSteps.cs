@@ -44,8 +44,13 @@ public static class ReminderSteps
         if (Read(session.ReminderSteps) is not { } steps || session.Step + 1 >= steps.Count) return false;
         var history = History(session).Append(new StepOutcome(session.Step + 1, session.ReminderId, session.Schedule.ReminderDate,
             session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId)).ToList();
+        // Steps whose day has already passed (the one just sent was snoozed past them) are overtaken, not sent late.
+        var next = session.Step + 1;
+        while (next < steps.Count && session.Schedule.ReliefEndsOn.AddDays(steps[next]) <= today) next++;
+        if (next >= steps.Count) return false;
         session.StepHistory = JsonSerializer.Serialize(history, Json);
-        session.Step++;
+        session.Step = next;
+        session.SnoozedOn = null;
         ReminderPolicy.SetDates(session, session.ReliefDays, -steps[session.Step], closed);
         ReminderPolicy.StartFresh(session, clinicId, today, now);
         if (session.IsPending)

@@ -85,7 +85,10 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         var freshSteps = existing is null || reestimate;
         var steps = freshSteps ? treatment?.Steps : ReminderSteps.Read(existing!.ReminderSteps);
         var step = steps is null || existing is null ? 0 : Math.Min(existing.Step, steps.Count - 1);
-        var remindDaysBefore = steps is not null ? -steps[step]
+        // A date the patient chose ("not yet") stands while the injection date does.
+        var keepSnooze = existing?.SnoozedOn is not null && existing.InjectionDay == input.InjectionDate && !reestimate;
+        var remindDaysBefore = keepSnooze ? ReminderPolicy.RemindDaysBefore(existing!)
+            : steps is not null ? -steps[step]
             : replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
         var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore, clinic.ClosedDays);
         // The plan as posted (injection, relief, lead time). Closed days move the stored date only when the reminder is
@@ -104,6 +107,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         session.ReliefDaysExplicit = explicitRelief;
         session.TreatmentId = input.TreatmentId;
         session.ReminderSteps = steps is null ? null : ReminderSteps.Write(steps);
+        if (!keepSnooze) session.SnoozedOn = null;
         session.Step = step;
         session.ReliefSource = estimate.Source;
         session.ReliefBasis = estimate.Basis;

@@ -32,6 +32,9 @@ public sealed record SessionView(
     /// <summary>The sequence's earlier steps and what happened to each (empty before the second step).</summary>
     public IReadOnlyList<Plan.StepOutcome> EarlierSteps { get; init; } = [];
 
+    /// <summary>The patient's answers from reminder emails ("not yet" with the weeks chosen, "no longer needed"), oldest first.</summary>
+    public IReadOnlyList<CheckIn.CheckInAnswer> CheckIns { get; init; } = [];
+
     internal static SessionView Of(SessionEntity s) => Of(s, null);
 
     internal static SessionView Of(SessionEntity s, IReadOnlyDictionary<Guid, DeliveryView>? deliveries) => new(
@@ -43,6 +46,7 @@ public sealed record SessionView(
         Step = s.Step + 1,
         Steps = Plan.ReminderSteps.Count(s),
         EarlierSteps = Plan.ReminderSteps.History(s),
+        CheckIns = CheckIn.CheckInAnswer.Read(s.CheckIns),
         // Sessions from before estimates: the session's own reliefDays, or the clinic's.
         ReliefEstimate = new Treatments.ReliefEstimate(s.ReliefDays,
             s.ReliefSource ?? (s.ReliefDaysExplicit ? Treatments.ReliefEstimate.FromSession : Treatments.ReliefEstimate.FromClinic),

@@ -115,7 +115,7 @@ public sealed class DueReminderProcessor(
         var entry = claim.Entry!;
         var email = composer.Compose(new ReminderEmailComposer.Input(
             clinic, session.PatientId, session.ReminderId, record.Patient.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today,
-            entry.Attempts, claim.PreviousAttemptUnclear, Step: session.Step));
+            entry.Attempts, claim.PreviousAttemptUnclear, Step: session.Step, SessionId: session.SessionId));
         EmailSendResult result;
         // The provider's latency is wall-clock time, whatever clock the service is given.
         var started = Stopwatch.GetTimestamp();

@@ -41,7 +41,7 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
                 : Render(clinic, strings, token!, "unsubscribeTitle", "unsubscribeExplain", "unsubscribe", "unsubscribeButton", null);
 
         string Render(Clinic c, EmailStrings s, string t, string title, string text, string formAction, string? button, string? question) =>
-            templates.UnsubscribePage(new Dictionary<string, string?>
+            templates.PatientPage(new Dictionary<string, string?>
             {
                 ["lang"] = s.Language,
                 ["clinic"] = c.Name,
@@ -67,7 +67,7 @@ public sealed class UnsubscribePages(UnsubscribeTokens tokens, OptOuts optOuts, 
     public static string NeutralPage(EmailTemplates templates, string language, string titleKey, string textKey)
     {
         var strings = EmailStrings.For(language);
-        return templates.UnsubscribePage(new Dictionary<string, string?>
+        return templates.PatientPage(new Dictionary<string, string?>
         {
             ["lang"] = strings.Language,
             ["clinic"] = "",

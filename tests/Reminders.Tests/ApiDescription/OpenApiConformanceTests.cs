@@ -185,6 +185,19 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/unsubscribe?token=forged", Form(("List-Unsubscribe", "One-Click"))));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/unsubscribe?token=forged", Form(("List-Unsubscribe", "One-Click")), accept: "text/html"));
         await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, link, Form(("action", new string('x', 70 * 1024)))));
+
+        var notYet = new Uri(System.Text.RegularExpressions.Regex.Match(email.TextBody!, @"https?://\S+/api/check-in\?token=\S+&answer=notYet").Value).PathAndQuery;
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, notYet));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Head, notYet));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/check-in?token=forged&answer=notYet"));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Head, "/api/check-in?token=forged&answer=notYet"));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/check-in?token=forged&answer=notYet", accept: "text/html"));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, notYet.Replace("notYet", "maybe", StringComparison.Ordinal)));
+        // "No longer" on a sent reminder records the answer only: the reminder stays Sent for the delivery reports below.
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Post, notYet.Replace("answer=notYet", "answer=noLonger", StringComparison.Ordinal)));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, notYet, Form(("weeks", "3"))));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, "/api/check-in?token=forged&answer=noLonger", Form(("weeks", "2")), accept: "text/html"));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, Send(HttpMethod.Post, notYet, Form(("weeks", new string('x', 70 * 1024)))));
     }
 
     private async Task DeliveryReportsAndBounce()

@@ -64,10 +64,10 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
         var limited = Contract.Operations()
             .Where(o => o.Operation["responses"]!.AsObject().ContainsKey("429"))
             .Select(o => o.Operation["operationId"]!.GetValue<string>()).Order().ToArray();
-        Assert.Equal(["CancelBooking", "CancelSession", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
+        Assert.Equal(["CancelBooking", "CancelSession", "CheckIn", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
             "GetOpenApiDocument", "GetPatient", "GetSendPlan", "GetTreatment", "GetWebhook", "Health", "HealthReady", "LiftBounce",
             "ListTreatments", "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession",
-            "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe",
+            "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowCheckIn", "ShowCheckInHead", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe",
             "ValidateEmailEvents"], limited);
     }
 

@@ -18,8 +18,10 @@ public sealed class ReminderEmailTests
     private static readonly Guid ReminderId = ReminderIdentity.For("c1", "p1", "s1", new DateOnly(2026, 6, 1));
 
     private static EmailMessage Compose(string? firstName = "Ana", DateOnly? reliefEndsOn = null, DateOnly? today = null, string locale = "en") =>
-        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(), new UnsubscribeTokens(new Reminders.Security.SealedTokens(Links), new AddressHashes(Links), Links))
-            .Compose(new(Clinic with { Branding = ClinicBranding.Default with { Locale = locale } }, "p1", ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1)));
+        new ReminderEmailComposer(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(), new UnsubscribeTokens(new Reminders.Security.SealedTokens(Links), new AddressHashes(Links), Links),
+                new Reminders.CheckIn.CheckInTokens(new Reminders.Security.SealedTokens(Links)))
+            .Compose(new(Clinic with { Branding = ClinicBranding.Default with { Locale = locale } }, "p1", ReminderId, "ana@example.com", firstName, reliefEndsOn ?? new DateOnly(2026, 6, 15), today ?? new DateOnly(2026, 6, 1),
+                SessionId: "s1"));
 
     [Fact]
     public void Values_from_clinics_and_patients_are_html_encoded()

@@ -41,6 +41,8 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "CreatePreviewLink", "httpTrigger", "clinics/{clinicId}/preview-link", "post", "Function" },
         { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get,head", "Anonymous" }, // link scanners probe with HEAD
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
+        { "ShowCheckIn", "httpTrigger", "check-in", "get,head", "Anonymous" }, // mail scanners follow and probe links
+        { "CheckIn", "httpTrigger", "check-in", "post", "Anonymous" },
         { "ReceiveEmailEvents", "httpTrigger", "events/email", "post", "Function" }, // and the subscription secret
         { "ValidateEmailEvents", "httpTrigger", "events/email", "options", "Function" },
         { "GetOpenApiDocument", "httpTrigger", "openapi.json", "get", "Anonymous" },

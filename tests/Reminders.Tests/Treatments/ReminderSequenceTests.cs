@@ -17,7 +17,7 @@ namespace Reminders.Tests.Treatments;
 /// </summary>
 public sealed class ReminderSequenceTests(Azurite azurite)
 {
-    private static readonly Treatment Botox = new("botox", "Botulinum toxin, lumbar", ReliefDays: 98, MinReliefDays: 84, MaxReliefDays: 180, NameInEmail: false);
+    private static readonly Treatment Botox = TestTreatments.Botox;
 
     private static async Task<Clinic> ClinicAsync(Sweep.SweepTestBed bed, Treatment? treatment = null)
     {

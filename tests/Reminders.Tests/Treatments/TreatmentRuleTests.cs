@@ -16,7 +16,7 @@ namespace Reminders.Tests.Treatments;
 /// </summary>
 public sealed class TreatmentRuleTests(Azurite azurite)
 {
-    private static readonly Treatment Botox = new("botox", "Botulinum toxin, lumbar", ReliefDays: 98, MinReliefDays: 84, MaxReliefDays: 180, NameInEmail: false);
+    private static readonly Treatment Botox = TestTreatments.Botox;
     private static readonly Treatment Physio = new("physio", "Physiotherapy block", ReliefDays: null, MinReliefDays: 30, MaxReliefDays: 120, NameInEmail: false);
 
     private static async Task<Clinic> ClinicWithTreatmentsAsync(SweepTestBed bed)
