@@ -10,6 +10,7 @@ using Reminders.Sessions;
 using Reminders.Sweep;
 using Reminders.Treatments;
 using Reminders.CheckIn;
+using Reminders.Stats;
 using Reminders.Unsubscribe;
 using Reminders.Webhooks;
 
@@ -41,6 +42,7 @@ public static class RemindersRoutes
         api.MapPut("/patients/{patientId}/bookings/{bookingId}", BookingsApi.PutBooking).DescribePutBooking();
         api.MapDelete("/patients/{patientId}/bookings/{bookingId}", BookingsApi.CancelBooking).DescribeCancelBooking();
         api.MapGet("/reminders", SendPlanApi.GetSendPlan).DescribeGetSendPlan();
+        api.MapGet("/stats", StatsApi.GetStats).DescribeGetStats();
         api.MapPost("/sweeps", SweepsApi.RunSweep).DescribeRunSweep();
         api.MapGet("/health", HealthApi.GetHealth).DescribeHealth();
         api.MapGet("/health/live", HealthApi.GetLive).DescribeHealthLive();

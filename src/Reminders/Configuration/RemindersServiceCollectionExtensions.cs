@@ -70,6 +70,7 @@ public static class RemindersServiceCollectionExtensions
         services.AddSingleton<OptOuts>();
         services.AddSingleton<UnsubscribePages>();
         services.AddSingleton<CheckIn.CheckInTokens>();
+        services.AddSingleton<Stats.RebookingStats>();
         services.AddSingleton<CheckIn.PatientCheckIns>();
         services.AddSingleton<CheckIn.CheckInPages>();
         services.AddSingleton<ReminderEmailComposer>();

@@ -121,6 +121,9 @@ public sealed class PatientAdministration(
             }
             await foreach (var unsettled in records.RowsWithPrefixAsync<UnsettledMarker>(clinicId, UnsettledMarker.Prefix + patientId + "|", null, ct))
                 rows.Add((unsettled.RowKey, ETag.All));
+            // Their sent-reminder rows for the statistics are keyed by time: found by patient across the clinic's (erasure is rare).
+            await foreach (var stat in records.StatRowsOfAsync(clinicId, patientId, ct))
+                rows.Add((stat, ETag.All));
             if (record.Patient is not null) rows.Add((record.Patient.RowKey, record.Patient.ETag));
 
             var complete = true;

@@ -86,6 +86,17 @@ public sealed class PatientRecords(ReminderTables tables, Webhooks.WebhookOutbox
     }
 
     /// <summary>Rows of one kind under a key prefix in a clinic's partition (markers), optionally after <paramref name="after"/>.</summary>
+    /// <summary>The row keys of a patient's sent-reminder rows (<see cref="Stats.SentStatEntity"/>).</summary>
+    public async IAsyncEnumerable<string> StatRowsOfAsync(string clinicId, string patientId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        const string prefix = Stats.SentStatEntity.Prefix, end = "~stat}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey ge {prefix} and RowKey lt {end} and PatientId eq {patientId}");
+        await foreach (var row in tables.Patients.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+            yield return row.RowKey;
+    }
+
     public async IAsyncEnumerable<T> RowsWithPrefixAsync<T>(string clinicId, string prefix, string? after,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct) where T : class, ITableEntity, new()
     {

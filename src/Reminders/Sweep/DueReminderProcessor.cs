@@ -220,6 +220,8 @@ public sealed class DueReminderProcessor(
                     if (session.IsPending) await dueIndex.PutAsync(session, ct);
                 }
                 PatientRecords.PutSession(batch, session);
+                if (entry.Outcome == LedgerOutcome.Accepted)
+                    batch.Upsert(Stats.SentStatEntity.For(session, entry.ReminderId, at, clinic.TimeZone)); // for the rebooking statistics
                 // The frequency cap counts from the patient's last reminder email, whichever session it was for. Never
                 // moved back (an older outcome recorded late): checked against the patient row as read.
                 if (entry.Outcome == LedgerOutcome.Accepted && record.Patient is { } patient && !(patient.LastReminderSentAt >= at))

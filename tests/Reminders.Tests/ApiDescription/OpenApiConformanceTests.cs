@@ -159,6 +159,12 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, $"/api/reminders?{range}&continuationToken=forged", clinic: _key));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, $"/api/reminders?{range}&pageSize=0", clinic: _key));
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, $"/api/reminders?{range}"));
+
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/stats", clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, $"/api/stats?from={Host.DaysAgo(30)}&to={Host.DaysAgo(0)}", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, $"/api/stats?from={Host.DaysAgo(0)}&to={Host.DaysAgo(400)}", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/stats?from=2026-02-30", clinic: _key));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/stats"));
     }
 
     private async Task SweepPreviewAndUnsubscribe()

@@ -33,6 +33,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "PutBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "put", "Function" },
         { "CancelBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "delete", "Function" },
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
+        { "GetStats", "httpTrigger", "stats", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
         { "HealthLive", "httpTrigger", "health/live", "get", "Anonymous" },
