@@ -14,7 +14,7 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
     CheckIn.CheckInTokens checkInTokens)
 {
     public sealed record Input(Clinic Clinic, string PatientId, Guid ReminderId, string Email, string? FirstName, DateOnly ReliefEndsOn, DateOnly Today,
-        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false, int Step = 0, string? SessionId = null);
+        int Attempt = 1, bool PreviousAttemptUnclear = false, bool Preview = false, int Step = 0, string? SessionId = null, string? TreatmentName = null);
 
     public EmailMessage Compose(Input input)
     {
@@ -47,7 +47,9 @@ public sealed class ReminderEmailComposer(IOptions<EmailOptions> options, IOptio
             ["logo_url"] = clinic.Branding.LogoUrl?.AbsoluteUri,
             ["greeting"] = input.FirstName is null ? strings["greetingNoName"] : strings.Format("greeting", ("firstName", input.FirstName)),
             // A catch-up email can go out after the expected end: say so in the past tense.
-            ["relief"] = strings.Format(input.ReliefEndsOn >= input.Today ? "reliefFuture" : "reliefPast", ("clinic", clinic.Name), ("date", date)),
+            // The treatment is named in the body only when the clinic allowed it for that treatment (never in subject or preview text).
+            ["relief"] = strings.Format((input.ReliefEndsOn >= input.Today ? "reliefFuture" : "reliefPast") + (input.TreatmentName is null ? "" : "Named"),
+                ("clinic", clinic.Name), ("date", date), ("treatment", input.TreatmentName ?? "")),
             ["ask"] = strings["ask" + followUp],
             ["button"] = strings["button"],
             ["booking_url"] = clinic.BookingUrl.AbsoluteUri,

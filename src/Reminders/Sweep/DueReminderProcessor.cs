@@ -20,6 +20,7 @@ public sealed class DueReminderProcessor(
     SendLedger ledger,
     ReminderReplanner replanner,
     DueIndex dueIndex,
+    Treatments.TreatmentCatalog treatments,
     IEmailSender sender,
     ReminderEmailComposer composer,
     RemindersMetrics metrics,
@@ -113,9 +114,12 @@ public sealed class DueReminderProcessor(
         }
 
         var entry = claim.Entry!;
+        // Nothing clinical in an email unless the clinic allowed naming this treatment (a cached read).
+        var treatmentName = session.TreatmentId is { } treatmentId && await treatments.FindAsync(clinic.Id, treatmentId, ct) is { NameInEmail: true } named
+            ? named.Name : null;
         var email = composer.Compose(new ReminderEmailComposer.Input(
             clinic, session.PatientId, session.ReminderId, record.Patient.Email, record.Patient.FirstName, session.Schedule.ReliefEndsOn, today,
-            entry.Attempts, claim.PreviousAttemptUnclear, Step: session.Step, SessionId: session.SessionId));
+            entry.Attempts, claim.PreviousAttemptUnclear, Step: session.Step, SessionId: session.SessionId, TreatmentName: treatmentName));
         EmailSendResult result;
         // The provider's latency is wall-clock time, whatever clock the service is given.
         var started = Stopwatch.GetTimestamp();

@@ -166,4 +166,21 @@ public sealed class ReminderEmailTests
         Assert.Equal(new Guid("2ed6657d-e927-568b-95e1-2665a8aea6a2"),
             ReminderIdentity.NameBased(new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com"));
     }
+
+    [Fact]
+    public void A_treatment_is_named_only_in_the_body_and_only_when_the_clinic_allows_it()
+    {
+        var links = new Reminders.Security.SealedTokens(Links);
+        ReminderEmailComposer Composer() => new(Options.Create(new EmailOptions { SenderAddress = "reminders@clinic.test" }), Links, new EmailTemplates(),
+            new UnsubscribeTokens(links, new AddressHashes(Links), Links), new Reminders.CheckIn.CheckInTokens(links));
+        ReminderEmailComposer.Input Input(string? treatment) => new(Clinic, "p1", ReminderId, "ana@example.com", "Ana", new DateOnly(2026, 6, 15), new DateOnly(2026, 6, 1),
+            SessionId: "s1", TreatmentName: treatment);
+
+        var named = Composer().Compose(Input("Botox, lumbar"));
+        var plain = Composer().Compose(Input(null));
+
+        Assert.Contains("(Botox, lumbar)", named.TextBody);
+        Assert.DoesNotContain("Botox", named.Subject);
+        Assert.DoesNotContain("Botox", plain.TextBody + plain.HtmlBody);
+    }
 }

@@ -202,4 +202,19 @@ public sealed class ReminderSequenceTests(Azurite azurite)
         Assert.Equal([1, 2], view.EarlierSteps.Select(s => s.Step));
         Assert.Equal(4, bed.Sends.Total);
     }
+
+    [Fact]
+    public async Task The_email_names_the_treatment_only_when_the_clinic_allowed_it()
+    {
+        await using var bed = Create(azurite);
+        var clinic = await ClinicAsync(bed, Botox with { NameInEmail = true });
+        await bed.Services.GetRequiredService<TreatmentCatalog>().SaveAsync("c1", Botox with { TreatmentId = "quiet", Name = "Quiet treatment" }, Ct);
+        await PostDueTodayAsync(bed, clinic);
+        await bed.Registration.RegisterAsync(clinic, new ValidSession("p2", "p2@example.com", null, bed.Today(clinic).AddDays(14 - 98), "s1", null, "quiet"), Ct);
+
+        AssertCounts(await bed.SweepAsync(), sent: 2);
+
+        Assert.Contains("(Botulinum toxin, lumbar)", bed.Sends.Messages.Single(m => m.To == "p1@example.com").TextBody);
+        Assert.DoesNotContain("Quiet treatment", bed.Sends.Messages.Single(m => m.To == "p2@example.com").TextBody);
+    }
 }
