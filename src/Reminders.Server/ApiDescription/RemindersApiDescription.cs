@@ -181,11 +181,13 @@ public static class RemindersApiDescription
     public static RouteHandlerBuilder DescribeGetEmailPreview(this RouteHandlerBuilder route) => route
         .WithName("GetEmailPreview").WithTags("Email")
         .WithSummary("The clinic's reminder email rendered with sample data (clinic key, or a preview link).")
-        .WithDescription("With X-Api-Key, or with `link` from CreatePreviewLink so a browser can open it. The sample unsubscribe link opts nobody out.")
+        .WithDescription("With X-Api-Key, or with `link` from CreatePreviewLink so a browser can open it. The sample unsubscribe and check-in links change nothing.")
         .WithQuery("link", required: false, "A preview link's token (15 minutes), instead of the clinic key.", new OpenApiSchema { Type = JsonSchemaType.String })
         .WithQuery("locale", required: false, "Preview another language than the clinic's (en, es, es-MX…).", new OpenApiSchema { Type = JsonSchemaType.String })
+        .WithQuery("step", required: false, $"The step of a treatment's sequence, 1 to {Reminders.Plan.ReminderSteps.Max} (default 1; 2 and later: the follow-up wording).",
+            new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = Reminders.Plan.ReminderSteps.Max.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         .Responds(200, typeof(string), "The email's HTML.", Html)
-        .RespondsInvalid("locale is not a supported language.")
+        .RespondsInvalid("locale is not a supported language, or step is out of range.")
         .RequiresClinicKey()
         .AlsoResponds(401, Html, "An expired or altered preview link opened in a browser gets a page saying so.");
 

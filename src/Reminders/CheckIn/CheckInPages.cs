@@ -34,8 +34,10 @@ public sealed class CheckInPages(CheckInTokens tokens, PatientCheckIns checkIns,
             return Render(clinic, strings, "checkInGoneTitle", "checkInGoneText", "none", null, null, notice);
         if (answer == CheckInAnswer.NoLonger)
             return Render(clinic, strings, "noLongerDoneTitle", "noLongerDoneText", "none", null, null, notice);
-        var culture = CultureInfo.GetCultureInfo(strings.Language);
-        var date = result.NextReminder?.ToString(strings["dateFormat"], culture) ?? "";
+        // Cancelled, or (a repeated tap) already sent: nothing is planned, and the page does not promise otherwise.
+        if (result.NextReminder is not { } next)
+            return Render(clinic, strings, "notYetNoneTitle", "notYetNoneText", "none", null, null, notice);
+        var date = next.ToString(strings["dateFormat"], CultureInfo.GetCultureInfo(strings.Language));
         return Render(clinic, strings, "notYetDoneTitle", "notYetDoneText", "none", null, null, notice, ("date", date));
     }
 

@@ -10,7 +10,7 @@ namespace Reminders.CheckIn;
 /// date (its waiting step moved, or a new one after the sequence ended); "no longer" ends the session's reminders
 /// (Skipped, PatientDeclined) until the clinic posts a new session. The same answer again changes nothing.
 /// </summary>
-public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, TimeProvider time)
+public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, Ledger.SendLedger ledger, TimeProvider time)
 {
     public enum Outcome { Recorded, Unchanged, NoSession }
 
@@ -23,6 +23,8 @@ public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, T
         {
             var record = await records.LoadSessionAsync(clinic.Id, claims.PatientId, claims.SessionId, ct);
             if (record.Patient is null || record.Session(claims.SessionId) is not { } session) return new(Outcome.NoSession);
+            // A link from an email this session never had (the patient was erased and the ids registered again) is not its.
+            if (!Knows(session, claims.ReminderId)) return new(Outcome.NoSession);
             var answers = CheckInAnswer.Read(session.CheckIns);
             // A second tap on the same link, a scanner replaying the POST: the answer stands as recorded.
             if (answers.LastOrDefault() is { } last && last.ReminderId == claims.ReminderId && last.Answer == answer && last.Weeks == weeks)
@@ -30,6 +32,15 @@ public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, T
 
             var now = time.GetUtcNow();
             var today = clinic.Today(time);
+            // The ledger may know the waiting reminder went out while the session could not record it yet (a crash,
+            // a storage error): record that first, or re-dating it would lose the only trace of the email on the session.
+            (Guid Id, DateTimeOffset At)? sentMeanwhile = null;
+            if (session.IsPending && await ledger.FindAsync(session.ReminderId, ct) is { Outcome: Ledger.LedgerOutcome.Accepted } sent)
+            {
+                sentMeanwhile = (session.ReminderId, sent.OutcomeAt ?? now);
+                session.RecordSent(sentMeanwhile.Value.At, sent.ProviderMessageId ?? session.ReminderId.ToString(),
+                    $"Sent on {sentMeanwhile.Value.At:yyyy-MM-dd HH:mm} UTC to the patient's address on file.");
+            }
             session.CheckIns = CheckInAnswer.Write(answers.Append(new CheckInAnswer(answer, weeks, now, claims.ReminderId, today.DayNumber - session.InjectionDay.DayNumber)));
             session.UpdatedAt = now;
             var before = (session.IsPending, session.DuePartition, session.DueETag, session.ReminderDate, session.ReminderId);
@@ -46,6 +57,8 @@ public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, T
                 var target = today.AddDays(7 * weeks!.Value);
                 var lead = session.Schedule.ReliefEndsOn.DayNumber - target.DayNumber;
                 var planned = session.Schedule;
+                // A reminder already decided (sent, skipped…) keeps its story in the history; the new one follows it.
+                if (!session.IsPending) ReminderSteps.Archive(session);
                 ReminderPolicy.SetDates(session, session.ReliefDays, lead, clinic.ClosedDays, earliest: today.AddDays(1));
                 session.SnoozedOn = today.ToString("yyyy-MM-dd");
                 // Another date is another reminder (its own identity): one being sent right now stays that one.
@@ -59,6 +72,18 @@ public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, T
             if (session.IsPending && (!before.IsPending || before.ReminderId != session.ReminderId)) await dueIndex.PutAsync(session, ct);
             var batch = records.NewBatch();
             PatientRecords.PutSession(batch, session);
+            // The clinic's receiver hears of that email even though the session has moved on to the next reminder.
+            if (sentMeanwhile is { } told)
+            {
+                if (session.Status != ReminderStatus.Sent) batch.AnnounceSent(session, told.Id, told.At);
+                // As the sweep would have: the cap counts from it, and the statistics count it.
+                if (!(record.Patient.LastReminderSentAt >= told.At))
+                    batch.Merge(new Azure.Data.Tables.TableEntity(clinic.Id, record.Patient.RowKey)
+                    {
+                        [nameof(PatientEntity.LastReminderSentAt)] = told.At, ETag = record.Patient.ETag,
+                    });
+                batch.Upsert(Stats.SentStatEntity.For(session, told.Id, told.At, clinic.TimeZone));
+            }
             if (!await batch.TrySubmitAsync(ct)) continue;
             if (before.IsPending && (!session.IsPending || before.DuePartition != session.DuePartition))
                 await dueIndex.TryRemoveAsync(clinic.Id, session.PatientId, session.SessionId, before.DuePartition, before.DueETag, before.ReminderDate, ct);
@@ -66,4 +91,8 @@ public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, T
         }
         throw new Sessions.ConcurrencyException("The session kept changing while the answer was being saved; try again.");
     }
+
+    /// <summary>The reminder is this session's: its current one, one it sent, or one in its history.</summary>
+    private static bool Knows(SessionEntity session, Guid reminderId) =>
+        session.ReminderId == reminderId || session.WasSent(reminderId) || ReminderSteps.History(session).Any(h => h.ReminderId == reminderId);
 }

@@ -40,15 +40,20 @@ public static class EmailPreviewApi
     public sealed record PreviewLinkView(string Url, DateTimeOffset ExpiresAt);
 
     /// <summary>
-    /// <c>GET /api/email-preview[?locale=]</c> with <c>X-Api-Key</c>, or <c>?link=</c> from <see cref="CreatePreviewLink"/>:
+    /// <c>GET /api/email-preview[?locale=][&amp;step=]</c> with <c>X-Api-Key</c>, or <c>?link=</c> from <see cref="CreatePreviewLink"/>:
     /// the clinic's reminder email rendered with sample data, as HTML. Its unsubscribe link is a sample that opts
-    /// nobody out. <c>locale</c> previews another language than the clinic's.
+    /// nobody out, and so are its check-in links. <c>locale</c> previews another language than the clinic's; <c>step</c> 2 or
+    /// later a treatment sequence's follow-up.
     /// </summary>
     public static async Task<IResult> GetEmailPreview(HttpRequest request, ApiAuthentication auth, ClinicDirectory clinics, PreviewLinks links,
         EmailTemplates templates, ReminderEmailComposer composer, TimeProvider time, CancellationToken ct)
     {
         var v = new Validation();
         var locale = ReadLocale(request, v);
+        var step = 1;
+        if (request.Query.TryGetValue("step", out var stepText) &&
+            !(stepText.Count == 1 && int.TryParse(stepText[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out step) && step is >= 1 and <= ReminderSteps.Max))
+            v.Add("step", $"step must be a whole number from 1 to {ReminderSteps.Max} (2 and later: the follow-up wording).");
         if (!v.IsValid) return v.ToResult();
 
         Clinic? clinic;
@@ -71,7 +76,9 @@ public static class EmailPreviewApi
         var today = clinic.Today(time);
         var email = composer.Compose(new ReminderEmailComposer.Input(
             clinic, PatientId: "preview", ReminderIdentity.For(clinic.Id, "preview", "preview", today),
-            Email: "patient@example.com", FirstName: "Alex", ReliefEndsOn: today.AddDays(clinic.RemindDaysBefore), Today: today, Preview: true));
+            Email: "patient@example.com", FirstName: "Alex",
+            // A follow-up goes out after relief ended (a week, by default): its sentence is in the past tense.
+            ReliefEndsOn: step == 1 ? today.AddDays(clinic.RemindDaysBefore) : today.AddDays(-7), Today: today, Preview: true, Step: step - 1));
         NoLeaks(request.HttpContext.Response);
         return TypedResults.Content(email.HtmlBody, "text/html; charset=utf-8");
     }

@@ -42,13 +42,12 @@ public static class ReminderSteps
     public static bool Advance(SessionEntity session, string clinicId, Clinics.ClosedDays? closed, DateOnly today, DateTimeOffset now)
     {
         if (Read(session.ReminderSteps) is not { } steps || session.Step + 1 >= steps.Count) return false;
-        var history = History(session).Append(new StepOutcome(session.Step + 1, session.ReminderId, session.Schedule.ReminderDate,
-            session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId)).ToList();
-        // Steps whose day has already passed (the one just sent was snoozed past them) are overtaken, not sent late.
+        // Steps whose planned day (closed days applied) has already passed, because the one just sent was snoozed past
+        // them, are overtaken, not sent late; one planned for today is sent.
         var next = session.Step + 1;
-        while (next < steps.Count && session.Schedule.ReliefEndsOn.AddDays(steps[next]) <= today) next++;
+        while (next < steps.Count && ReminderSchedule.For(session.InjectionDay, session.ReliefDays, -steps[next], closed).ReminderDate < today) next++;
         if (next >= steps.Count) return false;
-        session.StepHistory = JsonSerializer.Serialize(history, Json);
+        Archive(session);
         session.Step = next;
         session.SnoozedOn = null;
         ReminderPolicy.SetDates(session, session.ReliefDays, -steps[session.Step], closed);
@@ -56,6 +55,28 @@ public static class ReminderSteps
         if (session.IsPending)
             session.Detail = $"Step {session.Step + 1} of {steps.Count}: due on {session.Schedule.ReminderDate:yyyy-MM-dd}{ReminderPolicy.Shift(session)}, " +
                              $"{Describe(steps[session.Step])}; sent only if nothing newer was posted and the patient did not book or opt out.";
+        return true;
+    }
+
+    /// <summary>
+    /// Keeps the current reminder's outcome in the history before the session moves on to another reminder (the next
+    /// step, or one the patient asked for with "not yet"), so a sent email stays visible with its time and message id.
+    /// </summary>
+    public static void Archive(SessionEntity session)
+    {
+        var history = History(session).Append(new StepOutcome(session.Step + 1, session.ReminderId, session.Schedule.ReminderDate,
+            session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId)).ToList();
+        session.StepHistory = JsonSerializer.Serialize(history, Json);
+    }
+
+    /// <summary>Marks an earlier step's sent email as failed by the provider afterwards; false when no sent step has that id.</summary>
+    public static bool FailStep(SessionEntity session, Guid reminderId, string code, string detail)
+    {
+        var history = History(session).ToList();
+        var at = history.FindIndex(h => h.ReminderId == reminderId && h.Status == ReminderStatus.Sent);
+        if (at < 0) return false;
+        history[at] = history[at] with { Status = ReminderStatus.Failed, Reason = code, Detail = detail };
+        session.StepHistory = JsonSerializer.Serialize(history, Json);
         return true;
     }
 

@@ -87,7 +87,8 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         var step = steps is null || existing is null ? 0 : Math.Min(existing.Step, steps.Count - 1);
         // A date the patient chose ("not yet") stands while the injection date does.
         var keepSnooze = existing?.SnoozedOn is not null && existing.InjectionDay == input.InjectionDate && !reestimate;
-        var remindDaysBefore = keepSnooze ? ReminderPolicy.RemindDaysBefore(existing!)
+        // (the date itself: a relief re-posted or re-estimated moves the relief end, never the day the patient chose)
+        var remindDaysBefore = keepSnooze ? input.InjectionDate.AddDays(reliefDays).DayNumber - existing!.Schedule.ReminderDate.DayNumber
             : steps is not null ? -steps[step]
             : replan ? clinic.RemindDaysBefore : ReminderPolicy.RemindDaysBefore(existing!);
         var newSchedule = ReminderSchedule.For(input.InjectionDate, reliefDays, remindDaysBefore, clinic.ClosedDays);

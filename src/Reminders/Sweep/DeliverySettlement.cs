@@ -78,6 +78,13 @@ public sealed class DeliverySettlement(PatientRecords records, IEmailSender send
                         $"The email provider accepted the message, then failed it: {status.Error}", time.GetUtcNow());
                 PatientRecords.PutSession(batch, session);
             }
+            else if (session is not null && status.State == DeliveryState.Failed && ReminderSteps.FailStep(session, marker.ReminderId, status.ErrorCode ?? "DeliveryFailed",
+                         $"The email provider accepted the message, then failed it: {status.Error}"))
+            {
+                // An earlier step of a sequence (the session has moved on): its entry in the history says so.
+                applies = true;
+                PatientRecords.PutSession(batch, session);
+            }
             if (await batch.TrySubmitAsync(ct)) return applies && status.State == DeliveryState.Failed;
         }
         return false; // kept changing: asked again next run

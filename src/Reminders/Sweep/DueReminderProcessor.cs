@@ -42,7 +42,14 @@ public sealed class DueReminderProcessor(
         {
             // A row the session moved on from. Kept while younger than a lease: a registration may be between writing
             // it and writing its session (a revived reminder gets the same row back).
-            if (due.CreatedAt + options.Value.ClaimLease < now) context.Finished(due);
+            if (due.CreatedAt + options.Value.ClaimLease >= now) return new(Transition.None, Reason: "Stale");
+            // Its email may have gone out with the session moved on before the send was recorded (a crash between the
+            // ledger and the session, then a re-date or an answer): the ledger says so, and the session learns it.
+            if (session is not null && session.ReminderId != due.ReminderId && !session.WasSent(due.ReminderId) &&
+                await ledger.FindAsync(due.ReminderId, ct) is { Outcome: LedgerOutcome.Accepted } missed)
+                return await RecordLedgerTruthAsync(work, record, missed, null, context, ct)
+                    ? new(Transition.Repaired, Reason: "LedgerAccepted") : new(Transition.None, Reason: "Stale");
+            context.Finished(due);
             return new(Transition.None, Reason: "Stale");
         }
         if (session.PlanVersion < clinic.PlanVersion)
@@ -217,6 +224,9 @@ public sealed class DueReminderProcessor(
             {
                 // A sent step plans the next of its sequence, in the same transaction (its due row first: a crash
                 // before the transaction leaves a stale row the sweep recognises). The sent one is still told.
+                // For the rebooking statistics (built before the sequence moves on: it records the step that went out).
+                if (entry.Outcome == LedgerOutcome.Accepted)
+                    batch.Upsert(Stats.SentStatEntity.For(session, entry.ReminderId, at, clinic.TimeZone));
                 if (entry.Outcome == LedgerOutcome.Accepted && session is { Status: ReminderStatus.Sent, Cancelled: false } && session.ReminderId == entry.ReminderId &&
                     ReminderSteps.Advance(session, clinic.Id, clinic.ClosedDays, clinic.Today(time), time.GetUtcNow()))
                 {
@@ -224,8 +234,6 @@ public sealed class DueReminderProcessor(
                     if (session.IsPending) await dueIndex.PutAsync(session, ct);
                 }
                 PatientRecords.PutSession(batch, session);
-                if (entry.Outcome == LedgerOutcome.Accepted)
-                    batch.Upsert(Stats.SentStatEntity.For(session, entry.ReminderId, at, clinic.TimeZone)); // for the rebooking statistics
                 // The frequency cap counts from the patient's last reminder email, whichever session it was for. Never
                 // moved back (an older outcome recorded late): checked against the patient row as read.
                 if (entry.Outcome == LedgerOutcome.Accepted && record.Patient is { } patient && !(patient.LastReminderSentAt >= at))
@@ -256,6 +264,15 @@ public sealed class DueReminderProcessor(
             if (session.ReminderId != reminderId)
             {
                 if (session.WasSent(reminderId)) return false;
+                if (session.IsPending && session.ReplannedFrom == reminderId && session.ReminderSteps is not null)
+                {
+                    // A step of a sequence went out as planned before the clinic's settings changed: it is the sent
+                    // step (the re-planned copy is dropped), and the sequence goes on from it.
+                    session.ReminderId = reminderId;
+                    session.ReplannedFrom = null;
+                    session.RecordSent(at, messageId, $"Sent on {at:yyyy-MM-dd HH:mm} UTC, as planned before the clinic's settings changed.");
+                    return true;
+                }
                 if (session.IsPending && session.ReplannedFrom == reminderId)
                 {
                     // A settings change re-planned it while its email was going out: that email was this session's reminder.

@@ -176,6 +176,8 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         Assert.Equal(1, sweep!["sent"]!.GetValue<int>());
 
         await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/email-preview", clinic: _key));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/email-preview?step=2&locale=es", clinic: _key));
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Get, "/api/email-preview?step=9", clinic: _key));
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/email-preview"));
 
         var email = Assert.Single(Outbox.Messages(Host.Settings.OutboxPath));

@@ -102,6 +102,26 @@ public abstract class CheckInContractTests(Azurite azurite) : HostedApiTests(azu
         var done = await Host.Client.PostAsync(notYet, new FormUrlEncodedContent([new("weeks", "2")]));
         Assert.Contains("Se lo recordaremos más adelante", WebUtility.HtmlDecode(await done.Content.ReadAsStringAsync()));
     }
+
+    [Fact]
+    public async Task The_previews_follow_up_and_its_check_in_links_are_samples_that_change_nothing()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        // A real patient with the preview's sample id and address: an answer through the sample link would show on them.
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "preview", email = "patient@example.com", injectionDate = Host.DaysAgo(10) });
+        var before = (await Host.GetPatientAsync(apiKey, "preview"))!.ToJsonString();
+
+        var preview = WebUtility.HtmlDecode(await (await Host.SendAsync(HttpMethod.Get, "/api/email-preview?step=2", apiKey)).Content.ReadAsStringAsync());
+        var notYet = new Uri(Regex.Match(preview, "href=\"([^\"]*/api/check-in\\?[^\"]*answer=notYet)\"").Groups[1].Value).PathAndQuery;
+        var done = await Host.Client.PostAsync(notYet, new FormUrlEncodedContent([new("weeks", "2")]));
+
+        Assert.Contains("If you have not booked yet, there is still time", preview);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        var page = WebUtility.HtmlDecode(await done.Content.ReadAsStringAsync());
+        Assert.Contains("We will remind you later", page);
+        Assert.Contains("This is a preview", page);
+        Assert.Equal(before, (await Host.GetPatientAsync(apiKey, "preview"))!.ToJsonString());
+    }
 }
 
 public sealed class ServerCheckInContractTests(Azurite azurite) : CheckInContractTests(azurite)
