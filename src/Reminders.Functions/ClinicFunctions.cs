@@ -5,10 +5,11 @@ using Reminders.Http;
 
 namespace Reminders.Functions;
 
-public sealed class ClinicFunctions(ApiAuthentication auth, ClinicDirectory clinics, Reminders.Plan.ReminderReplanner replanner, TimeProvider time)
+public sealed class ClinicFunctions(ApiAuthentication auth, ClinicDirectory clinics, Reminders.Plan.ReminderReplanner replanner,
+    Reminders.Treatments.TreatmentCatalog treatments, TimeProvider time)
 {
     [Function("PutClinic")]
     public Task<IResult> PutClinic(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "clinics/{clinicId}")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        ClinicsApi.PutClinic(request, clinicId, auth, clinics, replanner, time, ct);
+        ClinicsApi.PutClinic(request, clinicId, auth, clinics, replanner, treatments, time, ct);
 }

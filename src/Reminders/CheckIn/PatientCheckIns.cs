@@ -72,16 +72,26 @@ public sealed class PatientCheckIns(PatientRecords records, DueIndex dueIndex, L
             if (session.IsPending && (!before.IsPending || before.ReminderId != session.ReminderId)) await dueIndex.PutAsync(session, ct);
             var batch = records.NewBatch();
             PatientRecords.PutSession(batch, session);
+            // The patient row's summary carries the latest "not yet" day: the next session's relief estimate learns from it.
+            var patient = record.Patient;
+            if (answer == CheckInAnswer.NotYet)
+            {
+                patient.Track(record.Summaries, session.SessionId, session);
+                batch.Put(patient);
+            }
             // The clinic's receiver hears of that email even though the session has moved on to the next reminder.
             if (sentMeanwhile is { } told)
             {
                 if (session.Status != ReminderStatus.Sent) batch.AnnounceSent(session, told.Id, told.At);
                 // As the sweep would have: the cap counts from it, and the statistics count it.
-                if (!(record.Patient.LastReminderSentAt >= told.At))
-                    batch.Merge(new Azure.Data.Tables.TableEntity(clinic.Id, record.Patient.RowKey)
+                if (!(patient.LastReminderSentAt >= told.At))
+                {
+                    if (answer == CheckInAnswer.NotYet) patient.LastReminderSentAt = told.At; // the row is written whole above
+                    else batch.Merge(new Azure.Data.Tables.TableEntity(clinic.Id, patient.RowKey)
                     {
-                        [nameof(PatientEntity.LastReminderSentAt)] = told.At, ETag = record.Patient.ETag,
+                        [nameof(PatientEntity.LastReminderSentAt)] = told.At, ETag = patient.ETag,
                     });
+                }
                 batch.Upsert(Stats.SentStatEntity.For(session, told.Id, told.At, clinic.TimeZone));
             }
             if (!await batch.TrySubmitAsync(ct)) continue;

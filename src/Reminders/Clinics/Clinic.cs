@@ -19,6 +19,9 @@ public sealed record Clinic(
 
     public const int DefaultFrequencyCapDays = 7;
 
+    /// <summary>The treatment a session names when it names none (null: none; such sessions follow the clinic's settings).</summary>
+    public string? DefaultTreatmentId { get; init; }
+
     /// <summary>Closed weekdays and dates: reminders due on one are sent on the previous open day.</summary>
     public ClosedDays ClosedDays { get; init; } = ClosedDays.None;
 

@@ -29,6 +29,7 @@ public sealed class ClinicEntity : ITableEntity
     public string? Phone { get; set; }
     /// <summary>Null on rows from before the cap: the default.</summary>
     public int? FrequencyCapDays { get; set; }
+    public string? DefaultTreatmentId { get; set; }
     public string? ClosedWeekdays { get; set; }
     public string? ClosedDates { get; set; }
     public string ApiKeyHash { get; set; } = "";
@@ -46,6 +47,7 @@ public sealed class ClinicEntity : ITableEntity
         PlanVersion = PlanVersion,
         ClosedDays = ClosedDays.Parse(ClosedWeekdays, ClosedDates),
         FrequencyCapDays = FrequencyCapDays ?? Clinic.DefaultFrequencyCapDays,
+        DefaultTreatmentId = DefaultTreatmentId,
     };
 
     public void Apply(Clinic clinic)
@@ -66,6 +68,7 @@ public sealed class ClinicEntity : ITableEntity
         PostalAddress = clinic.Branding.PostalAddress;
         Phone = clinic.Branding.Phone;
         FrequencyCapDays = clinic.FrequencyCapDays;
+        DefaultTreatmentId = clinic.DefaultTreatmentId;
         ClosedWeekdays = clinic.ClosedDays.WeekdaysText;
         ClosedDates = clinic.ClosedDays.DatesText;
     }

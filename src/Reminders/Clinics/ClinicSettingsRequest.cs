@@ -21,7 +21,8 @@ public sealed record ClinicSettingsRequest(
     string? Phone = null,
     string[]? ClosedWeekdays = null,
     string[]? ClosedDates = null,
-    int? FrequencyCapDays = null)
+    int? FrequencyCapDays = null,
+    string? DefaultTreatmentId = null)
 {
     public const int MaxFrequencyCapDays = 60;
 
@@ -69,6 +70,7 @@ public sealed record ClinicSettingsRequest(
 
         if (FrequencyCapDays is < 0 or > MaxFrequencyCapDays)
             v.Add("frequencyCapDays", $"frequencyCapDays must be between 0 (no cap) and {MaxFrequencyCapDays}.");
+        if (DefaultTreatmentId is not null) v.RequireId("defaultTreatmentId", DefaultTreatmentId);
         var branding = ValidateBranding(v);
         var closed = ValidateClosedDays(v);
 
@@ -78,6 +80,7 @@ public sealed record ClinicSettingsRequest(
                 Branding = branding!,
                 ClosedDays = closed!,
                 FrequencyCapDays = FrequencyCapDays ?? Clinic.DefaultFrequencyCapDays,
+                DefaultTreatmentId = DefaultTreatmentId,
             }
             : null;
     }

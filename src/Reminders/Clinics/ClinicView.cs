@@ -30,6 +30,9 @@ public sealed record ClinicView(
     /// <summary>At most one reminder email per patient per this many days (0: no cap).</summary>
     public int FrequencyCapDays { get; init; }
 
+    /// <summary>The treatment sessions that name none get (null: none).</summary>
+    public string? DefaultTreatmentId { get; init; }
+
     /// <summary>Weekdays the clinic is closed (Monday … Sunday); null when none.</summary>
     public IReadOnlyList<string>? ClosedWeekdays { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record ClinicView(
         keys, keysHint)
     {
         FrequencyCapDays = c.FrequencyCapDays,
+        DefaultTreatmentId = c.DefaultTreatmentId,
         // Null rather than empty: views of one clinic compare equal (a list compares by reference).
         ClosedWeekdays = c.ClosedDays.Weekdays.Count == 0 ? null : c.ClosedDays.Weekdays.Order().Select(d => d.ToString()).ToList(),
         ClosedDates = c.ClosedDays.Dates.Count == 0 ? null : c.ClosedDays.Dates.Order().Select(d => d.ToString("yyyy-MM-dd")).ToList(),

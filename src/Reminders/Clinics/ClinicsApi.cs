@@ -13,7 +13,7 @@ public static class ClinicsApi
     /// clinic's keys listed (prefixes, no secrets) and unchanged, so running a setup script twice locks nobody out.
     /// </summary>
     public static async Task<IResult> PutClinic(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics,
-        Plan.ReminderReplanner replanner, TimeProvider time, CancellationToken ct)
+        Plan.ReminderReplanner replanner, Treatments.TreatmentCatalog treatments, TimeProvider time, CancellationToken ct)
     {
         if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
 
@@ -23,6 +23,8 @@ public static class ClinicsApi
         var validation = new Validation();
         var clinic = body.Value!.Validate(clinicId, validation);
         if (clinic is null) return validation.ToResult();
+        if (clinic.DefaultTreatmentId is { } treatmentId && await treatments.FindAsync(clinicId, treatmentId, ct) is null)
+            return Problems.Invalid("defaultTreatmentId", $"This clinic has no treatment '{treatmentId}': PUT /api/clinics/{clinicId}/treatments/{treatmentId} first.");
 
         var saved = await clinics.SaveAsync(clinic, ct);
         if (saved.NewKey is not null)

@@ -44,7 +44,8 @@ public sealed record RegisterSessionRequest(
             v.Add("reliefDays", $"reliefDays must be longer than the clinic's remindDaysBefore ({clinic.RemindDaysBefore}).");
 
         return v.IsValid
-            ? new ValidSession(PatientId!, Email!.Trim(), string.IsNullOrWhiteSpace(FirstName) ? null : FirstName.Trim(), injection, sessionId!, ReliefDays, TreatmentId)
+            ? new ValidSession(PatientId!, Email!.Trim(), string.IsNullOrWhiteSpace(FirstName) ? null : FirstName.Trim(), injection, sessionId!, ReliefDays,
+                TreatmentId ?? clinic.DefaultTreatmentId)
             : null;
     }
 }

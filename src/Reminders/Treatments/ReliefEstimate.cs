@@ -18,9 +18,11 @@ public sealed record ReliefEstimate(int Days, string Source, string Basis)
     public static ReliefEstimate Choose(Clinic clinic, Treatment? treatment, IEnumerable<SessionSummary> others, string sessionId, DateOnly injectionDay)
     {
         var treatmentId = treatment?.TreatmentId;
-        var earlier = others
-            .Where(s => !s.Cancelled && s.SessionId != sessionId && s.TreatmentId == treatmentId && s.InjectionDay < injectionDay)
-            .Select(s => s.InjectionDay).Distinct().Order().ToList();
+        var earlierSessions = others
+            .Where(s => !s.Cancelled && s.SessionId != sessionId && s.TreatmentId == treatmentId && s.InjectionDay < injectionDay).ToList();
+        var earlier = earlierSessions.Select(s => s.InjectionDay).Distinct().Order().ToList();
+        // A "not yet" on day 76 of the latest answered session says relief lasted beyond 76 days: no estimate goes below that.
+        var answered = treatment is null ? null : earlierSessions.Where(s => s.NotYetDay is not null).MaxBy(s => s.InjectionDay);
         var floor = Math.Max(treatment?.MinReliefDays ?? ClinicSettingsRequest.MinReliefDays, clinic.RemindDaysBefore + 1);
         var ceiling = Math.Max(floor, treatment?.MaxReliefDays ?? ClinicSettingsRequest.MaxReliefDays);
 
@@ -33,11 +35,27 @@ public sealed record ReliefEstimate(int Days, string Source, string Basis)
             var sorted = intervals.Order().ToList();
             var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2] + 1) / 2;
             var basis = $"median of {intervals.Count} intervals ({string.Join(", ", intervals)} days)";
-            return new(Math.Clamp(median, floor, ceiling), FromPatientHistory, basis + Clamped(median, floor, ceiling));
+            var refined = Refine(median, answered, ref basis);
+            return new(Math.Clamp(refined, floor, ceiling), FromPatientHistory, basis + Clamped(refined, floor, ceiling));
         }
         if (treatment?.ReliefDays is { } days)
-            return new(Math.Clamp(days, floor, ceiling), FromTreatment, $"the default of treatment {treatment.TreatmentId}" + Clamped(days, floor, ceiling));
-        return new(Math.Clamp(clinic.ReliefDays, floor, ceiling), FromClinic, "the clinic's reliefDays" + Clamped(clinic.ReliefDays, floor, ceiling));
+        {
+            var basis = $"the default of treatment {treatment.TreatmentId}";
+            var refined = Refine(days, answered, ref basis);
+            return new(Math.Clamp(refined, floor, ceiling), refined == days ? FromTreatment : FromPatientHistory, basis + Clamped(refined, floor, ceiling));
+        }
+        var clinicBasis = "the clinic's reliefDays";
+        var clinicDays = Refine(clinic.ReliefDays, answered, ref clinicBasis);
+        return new(Math.Clamp(clinicDays, floor, ceiling), answered is null || clinicDays == clinic.ReliefDays ? FromClinic : FromPatientHistory,
+            clinicBasis + Clamped(clinicDays, floor, ceiling));
+    }
+
+    /// <summary>Raises <paramref name="days"/> past the day of the patient's latest "not yet", and says so.</summary>
+    private static int Refine(int days, SessionSummary? answered, ref string basis)
+    {
+        if (answered?.NotYetDay is not { } day || day < days) return days;
+        basis += $", raised to {day + 1}: the patient answered \"not yet\" on day {day} after the session of {answered.InjectionDay:yyyy-MM-dd}";
+        return day + 1;
     }
 
     private static string Clamped(int days, int floor, int ceiling) =>

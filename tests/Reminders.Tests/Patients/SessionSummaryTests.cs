@@ -10,7 +10,7 @@ public sealed class SessionSummaryTests
     {
         // Reproduced on the previous format: each entry spelled its treatment id out, ~142 bytes, 71 KB in all, and storage answered 400.
         var sessions = Enumerable.Range(0, PatientRecords.MaxSessionsPerPatient)
-            .Select(i => new SessionSummary($"{i:000}".PadRight(64, 's'), new DateOnly(2020, 1, 1).AddDays(i), i % 7 == 0, $"{i % 5}".PadRight(64, 't')))
+            .Select(i => new SessionSummary($"{i:000}".PadRight(64, 's'), new DateOnly(2020, 1, 1).AddDays(i), i % 7 == 0, $"{i % 5}".PadRight(64, 't'), NotYetDay: 365))
             .ToList();
 
         var bytes = SessionSummary.Write(sessions);
@@ -30,9 +30,9 @@ public sealed class SessionSummaryTests
     }
 
     [Fact]
-    public void Sessions_with_and_without_a_treatment_keep_their_own()
+    public void Sessions_with_and_without_a_treatment_or_a_not_yet_day_keep_their_own()
     {
-        SessionSummary[] sessions = [new("a", new DateOnly(2026, 1, 1), false), new("b", new DateOnly(2026, 2, 1), false, "physio"), new("c", new DateOnly(2026, 3, 1), true, "botox")];
+        SessionSummary[] sessions = [new("a", new DateOnly(2026, 1, 1), false, NotYetDay: 76), new("b", new DateOnly(2026, 2, 1), false, "physio"), new("c", new DateOnly(2026, 3, 1), true, "botox", 90)];
 
         Assert.Equal(sessions, SessionSummary.Read(SessionSummary.Write(sessions)));
     }

@@ -117,6 +117,28 @@ public abstract class TreatmentContractTests(Azurite azurite) : HostedApiTests(a
         var session = (await Host.GetPatientAsync(apiKey, "p1"))!["sessions"]![0]!;
         Assert.Equal((1, 3, 0), (session["step"]!.GetValue<int>(), session["steps"]!.GetValue<int>(), session["earlierSteps"]!.AsArray().Count));
     }
+
+    [Fact]
+    public async Task A_clinics_default_treatment_is_given_to_sessions_that_name_none_and_must_exist()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var settings = new Dictionary<string, object?>
+        {
+            ["name"] = "Clínica Lumbar c1", ["timeZone"] = "Europe/Madrid", ["bookingUrl"] = "https://c1.example.com/book", ["defaultTreatmentId"] = "botox",
+        };
+
+        var unknown = await Host.PutClinicAsync("c1", settings);
+        await PutTreatmentAsync("c1", "botox", new { name = "Botox", reliefDays = 98, minReliefDays = 84 });
+        var set = await Host.PutClinicAsync("c1", settings);
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "ana@example.com", injectionDate = Host.DaysAgo(10), sessionId = "s1" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("defaultTreatmentId", Assert.Single((await unknown.ProblemAsync())["errors"]!.AsObject()).Key);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal("botox", (await set.Content.ReadFromJsonAsync<JsonObject>())!["defaultTreatmentId"]!.GetValue<string>());
+        var session = (await Host.GetPatientAsync(apiKey, "p1"))!["sessions"]![0]!;
+        Assert.Equal(("botox", 98, 2), (session["treatmentId"]!.GetValue<string>(), session["reliefDays"]!.GetValue<int>(), session["steps"]!.GetValue<int>()));
+    }
 }
 
 public sealed class ServerTreatmentContractTests(Azurite azurite) : TreatmentContractTests(azurite)

@@ -163,6 +163,25 @@ public sealed class TreatmentRuleTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_not_yet_answer_raises_the_next_estimate_past_the_day_it_came_on_and_says_why()
+    {
+        await using var bed = Create(azurite);
+        var (clinic, injection) = await TestTreatments.FirstStepSentAsync(bed); // botox, 98 days: step 1 sent on day 84
+        bed.Time.Advance(TimeSpan.FromDays(21)); // day 105: the follow-up
+        AssertCounts(await bed.SweepAsync(), sent: 1);
+        bed.Time.Advance(TimeSpan.FromDays(15)); // day 120: the patient is still fine
+        var email = bed.Sends.Messages[1];
+        var token = System.Text.RegularExpressions.Regex.Match(email.TextBody, @"check-in\?token=([A-Za-z0-9_-]+)&answer=notYet").Groups[1].Value;
+        await bed.Services.GetRequiredService<Reminders.CheckIn.CheckInPages>().HandleAsync(token, Reminders.CheckIn.CheckInAnswer.NotYet, act: true, 2, Ct);
+
+        bed.Time.Advance(TimeSpan.FromDays(20));
+        var next = await PostAsync(bed, clinic, bed.Today(clinic), "s2", "botox");
+
+        Assert.Equal((121, ReliefEstimate.FromPatientHistory), (next.ReliefDays, next.ReliefEstimate!.Source));
+        Assert.Contains($"\"not yet\" on day 120 after the session of {injection:yyyy-MM-dd}", next.ReliefEstimate.Basis);
+    }
+
+    [Fact]
     public async Task A_clinic_relief_change_moves_only_reminders_planned_with_the_clinics_relief()
     {
         await using var bed = Create(azurite);
