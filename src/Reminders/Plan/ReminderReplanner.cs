@@ -54,7 +54,7 @@ public sealed class ReminderReplanner(PatientRecords records, DueIndex dueIndex,
             var from = session.Schedule.ReminderDate;
             if (!ReminderPolicy.Replan(session, candidate, today, now) || (session.IsPending && session.Schedule.ReminderDate == from)) continue;
             if (session.Status == ReminderStatus.Expired) expiring++;
-            else moving++;
+            else if (session.IsPending) moving++; // (one landing on a date already sent is neither: it is not sent again)
             if (changes.Count < listed)
                 changes.Add(new PreviewChange(session.PatientId, session.SessionId, from, session.Schedule.ReminderDate, session.Status, session.Reason));
         }

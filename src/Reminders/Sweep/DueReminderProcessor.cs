@@ -54,6 +54,11 @@ public sealed class DueReminderProcessor(
         }
         if (session.PlanVersion < clinic.PlanVersion)
         {
+            // Its email may already be in the ledger (a crash before the session heard): record that, or the re-planner
+            // (which leaves a reminder the ledger knows alone) and this path would hand it back and forth for ever.
+            if (await ledger.FindAsync(session.ReminderId, ct) is { IsFinal: true } known)
+                return await RecordLedgerTruthAsync(work, record, known, null, context, ct)
+                    ? new(Transition.Repaired, Reason: "LedgerFinal") : new(Transition.None, Reason: "LedgerFinal");
             // Planned under settings the clinic has since changed: re-plan first, never send on the old plan.
             await replanner.ReplanAsync(clinic, session.PatientId, session.SessionId, ct);
             return new(Transition.None, Reason: "Replanned");

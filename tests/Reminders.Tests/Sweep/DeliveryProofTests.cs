@@ -308,4 +308,32 @@ public sealed class DeliveryProofTests(Azurite azurite)
             return result with { AwaitsFinalStatus = true };
         };
     }
+
+    [Fact]
+    public async Task A_send_the_session_never_heard_of_is_recorded_even_after_the_clinics_settings_changed()
+    {
+        // Reproduced on the previous design: the re-planner left the reminder alone (the ledger had it), the sweep
+        // re-planned instead of recording it, and so on every run: the session said Pending for ever.
+        var gate = new StorageGate();
+        SweepTestBed? bedRef = null;
+        await using var bed = Create(azurite, gate: gate, send: async call =>
+        {
+            var result = await call.SendForReal();
+            gate.FailFirst(c => c.IsBatch && c.Touches(bedRef!.Tables.Patients.Name)); // the write after the ledger's Accepted fails
+            return result;
+        });
+        bedRef = bed;
+        var clinic = await bed.AddClinicAsync("c1");
+        var session = await bed.RegisterAsync(clinic, "p1", bed.InjectionWithReminderDaysAgo(clinic, 0), sessionId: "s1");
+        await bed.SweepAsync();
+        Assert.Equal(ReminderStatus.Pending, (await bed.SessionAsync("c1", "p1")).Status);
+
+        await bed.Clinics.SaveAsync(clinic with { RemindDaysBefore = clinic.RemindDaysBefore - 1 }, Ct);
+        bed.Time.Advance(TimeSpan.FromHours(1));
+        await bed.SweepAsync();
+
+        var view = await bed.SessionAsync("c1", "p1");
+        Assert.Equal((ReminderStatus.Sent, session.ReminderId), (view.Status, view.ReminderId));
+        Assert.Equal(1, bed.Sends.Total);
+    }
 }
