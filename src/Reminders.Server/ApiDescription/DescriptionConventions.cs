@@ -61,14 +61,20 @@ internal static class DescriptionConventions
     public static RouteHandlerBuilder RespondsInvalid(this RouteHandlerBuilder route, string description) =>
         route.Responds(400, typeof(HttpValidationProblemDetails), description, ProblemJson);
 
-    public static RouteHandlerBuilder RequiresClinicKey(this RouteHandlerBuilder route) =>
-        route.RequiresKey(OpenApiSetup.ClinicKeyScheme, $"No {ApiAuthentication.ClinicKeyHeader}, or one that is no clinic's.");
+    /// <param name="staffMay">A staff key may call it too; otherwise a staff key gets the declared 403.</param>
+    public static RouteHandlerBuilder RequiresClinicKey(this RouteHandlerBuilder route, bool staffMay = false) =>
+        route.RequiresKey(OpenApiSetup.ClinicKeyScheme, $"No {ApiAuthentication.ClinicKeyHeader}, or one that is no clinic's.").RefusesStaff(staffMay);
+
+    private static RouteHandlerBuilder RefusesStaff(this RouteHandlerBuilder route, bool staffMay) => staffMay
+        ? route
+        : route.Responds(403, typeof(ProblemDetails), "A staff key (rs_…): it may only read and cancel sessions; this call needs the clinic's integration key.", ProblemJson);
 
     public static RouteHandlerBuilder RequiresAdminKey(this RouteHandlerBuilder route) =>
         route.RequiresKey(OpenApiSetup.AdminKeyScheme, $"No {ApiAuthentication.AdminKeyHeader}, or a wrong one (or no admin key is set).");
 
     /// <summary>Either key: an admin for any clinic, or the clinic's own key.</summary>
-    public static RouteHandlerBuilder RequiresAdminOrClinicKey(this RouteHandlerBuilder route) => route
+    public static RouteHandlerBuilder RequiresAdminOrClinicKey(this RouteHandlerBuilder route, bool staffMay = false) => route
+        .RefusesStaff(staffMay)
         .Responds(401, typeof(ProblemDetails), $"Neither a valid {ApiAuthentication.AdminKeyHeader} nor a valid {ApiAuthentication.ClinicKeyHeader}.", ProblemJson)
         .AddOpenApiOperationTransformer((operation, context, _) =>
         {

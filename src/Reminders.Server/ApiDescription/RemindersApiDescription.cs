@@ -32,9 +32,13 @@ public static class RemindersApiDescription
     public static RouteHandlerBuilder DescribeIssueClinicKey(this RouteHandlerBuilder route) => route
         .WithName("IssueClinicKey").WithTags("Clinics")
         .WithSummary("Issue another API key for a clinic (admin).")
-        .WithDescription("The others keep working. `apiKey` is shown this once; `prefix` (rk_<id>) names the key in listings. At most 10 keys per clinic.")
+        .WithDescription("The others keep working. `apiKey` is shown this once; `prefix` (rk_<id>, or rs_<id> for a staff key) names the key in listings. " +
+                         "At most 10 keys per clinic. scope=staff issues a read-mostly key for staff (the dashboard): it may read the send plan, outcomes, " +
+                         "patients, statistics, treatments and the email preview, and cancel a session; every other clinic call answers it 403.")
+        .WithQuery("scope", required: false, "integration (default: every clinic call) or staff (read-mostly).",
+            new OpenApiSchema { Type = JsonSchemaType.String, Enum = [ApiKey.IntegrationScope, ApiKey.StaffScope] })
         .Responds(201, typeof(ClinicKeys.IssuedKey), "The new key.", Json)
-        .RespondsInvalid("clinicId is not a valid id.")
+        .RespondsInvalid("clinicId is not a valid id, or scope is not integration or staff.")
         .Responds(404, typeof(ProblemDetails), "No such clinic.", ProblemJson)
         .Responds(409, typeof(ProblemDetails), "The clinic already has the most keys allowed: revoke one first.", ProblemJson)
         .RequiresAdminKey();
@@ -82,7 +86,7 @@ public static class RemindersApiDescription
         .Responds(200, typeof(PatientView), "The patient.", Json)
         .RespondsInvalid("patientId is not a valid id.")
         .Responds(404, typeof(ProblemDetails), "No such patient in this clinic (another clinic's patient is a 404 too).", ProblemJson)
-        .RequiresClinicKey();
+        .RequiresClinicKey(staffMay: true);
 
     public static RouteHandlerBuilder DescribeCancelSession(this RouteHandlerBuilder route) => route
         .WithName("CancelSession").WithTags("Patients")
@@ -92,7 +96,7 @@ public static class RemindersApiDescription
         .RespondsInvalid("patientId or sessionId is not a valid id.")
         .Responds(404, typeof(ProblemDetails), "No such session for this patient.", ProblemJson)
         .Responds(409, typeof(ProblemDetails), "The patient's rows changed during the call; send it again.", ProblemJson)
-        .RequiresClinicKey();
+        .RequiresClinicKey(staffMay: true);
 
     public static RouteHandlerBuilder DescribeErasePatient(this RouteHandlerBuilder route) => route
         .WithName("ErasePatient").WithTags("Patients")
@@ -150,7 +154,7 @@ public static class RemindersApiDescription
         .WithQuery("continuationToken", required: false, "The previous page's continuationToken.", new OpenApiSchema { Type = JsonSchemaType.String })
         .Responds(200, typeof(SendPlanApi.Page), "One page.", Json)
         .RespondsInvalid("A date is missing or not a real date, the range is reversed or too long, pageSize is out of range, or the token is not one given for this clinic and range.")
-        .RequiresClinicKey();
+        .RequiresClinicKey(staffMay: true);
 
     public static RouteHandlerBuilder DescribeRunSweep(this RouteHandlerBuilder route) => route
         .WithName("RunSweep").WithTags("Sweeps")
@@ -188,7 +192,7 @@ public static class RemindersApiDescription
             new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = Reminders.Plan.ReminderSteps.Max.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         .Responds(200, typeof(string), "The email's HTML.", Html)
         .RespondsInvalid("locale is not a supported language, or step is out of range.")
-        .RequiresClinicKey()
+        .RequiresClinicKey(staffMay: true)
         .AlsoResponds(401, Html, "An expired or altered preview link opened in a browser gets a page saying so.");
 
     public static RouteHandlerBuilder DescribeCreatePreviewLink(this RouteHandlerBuilder route) => route
@@ -198,7 +202,7 @@ public static class RemindersApiDescription
         .Responds(200, typeof(Reminders.Email.EmailPreviewApi.PreviewLinkView), "The link and when it stops working.", Json)
         .RespondsInvalid("clinicId or locale is not valid (`errors` names it).")
         .Responds(404, typeof(ProblemDetails), "No such clinic (a clinic key asking for another clinic gets this too).", ProblemJson)
-        .RequiresAdminOrClinicKey();
+        .RequiresAdminOrClinicKey(staffMay: true);
 
     public static RouteHandlerBuilder DescribeShowUnsubscribe(this RouteHandlerBuilder route) => route
         .WithName("ShowUnsubscribe").WithTags("Unsubscribe")

@@ -18,5 +18,5 @@ public static class StatsApiDescription
         .WithQuery("to", required: false, "Last local day of sending (yyyy-MM-dd), inclusive; default the clinic's today.", Date())
         .Responds(200, typeof(RebookingStats.Report), "The figures.", Json)
         .RespondsInvalid("A date is not a real date or given twice, the range is reversed or too long.")
-        .RequiresClinicKey();
+        .RequiresClinicKey(staffMay: true);
 }

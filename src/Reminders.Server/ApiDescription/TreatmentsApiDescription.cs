@@ -40,7 +40,7 @@ public static class TreatmentsApiDescription
         .Responds(200, typeof(Treatment), "The treatment.", Json)
         .RespondsInvalid("A bad id.")
         .Responds(404, typeof(ProblemDetails), "No such clinic or treatment (another clinic's is a 404 too).", ProblemJson)
-        .RequiresAdminOrClinicKey();
+        .RequiresAdminOrClinicKey(staffMay: true);
 
     public static RouteHandlerBuilder DescribeListTreatments(this RouteHandlerBuilder route) => route
         .WithName("ListTreatments").WithTags("Treatments")
@@ -48,5 +48,5 @@ public static class TreatmentsApiDescription
         .Responds(200, typeof(TreatmentsApi.TreatmentList), "The treatments.", Json)
         .RespondsInvalid("A bad clinic id.")
         .Responds(404, typeof(ProblemDetails), "No such clinic (another clinic's is a 404 too).", ProblemJson)
-        .RequiresAdminOrClinicKey();
+        .RequiresAdminOrClinicKey(staffMay: true);
 }

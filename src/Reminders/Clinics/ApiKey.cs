@@ -4,32 +4,43 @@ using System.Text;
 namespace Reminders.Clinics;
 
 /// <summary>
-/// Clinic API keys: <c>rk_{id}_{secret}</c>, the id 8 random base32 characters that name the key in listings and
+/// Clinic API keys: <c>rk_{id}_{secret}</c> (integration: every clinic call) or <c>rs_{id}_{secret}</c> (staff:
+/// read-mostly, see <see cref="IsStaff"/>), the id 8 random base32 characters that name the key in listings and
 /// logs and find its row with one point read, the secret 256 random bits. Shown once; stored only as a SHA-256 hash.
 /// Keys issued before ids existed are <c>rk_{secret}</c> and are found by their hash (<see cref="IdOf"/> is null for them).
 /// </summary>
 public static class ApiKey
 {
-    public const string Scheme = "rk_";
+    public const string Scheme = "rk_", StaffScheme = "rs_";
+
+    /// <summary>The scopes a key is issued with: what it may call.</summary>
+    public const string IntegrationScope = "integration", StaffScope = "staff";
     public const int IdLength = 8;
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
     private const int SecretLength = 43; // 32 bytes in unpadded base64url
     private const int Length = 3 + IdLength + 1 + SecretLength;
 
-    public static (string Id, string Key) Generate()
+    public static (string Id, string Key) Generate(bool staff = false)
     {
         var id = RandomNumberGenerator.GetString(IdAlphabet, IdLength);
-        return (id, $"{Scheme}{id}_{Secret()}");
+        return (id, $"{(staff ? StaffScheme : Scheme)}{id}_{Secret()}");
     }
 
     /// <summary>"rk_ab12cd34": what a listing shows, and what a person can match against the key they hold.</summary>
-    public static string DisplayPrefix(string id) => Scheme + id;
+    public static string DisplayPrefix(string id, bool staff = false) => (staff ? StaffScheme : Scheme) + id;
 
     /// <summary>The id of a key in the current shape, else null (a legacy key, or not a key at all).</summary>
     public static string? IdOf(string key) =>
-        key.Length == Length && key.StartsWith(Scheme, StringComparison.Ordinal) && key[3 + IdLength] == '_' && IsValidId(key.Substring(3, IdLength))
+        key.Length == Length && (key.StartsWith(Scheme, StringComparison.Ordinal) || key.StartsWith(StaffScheme, StringComparison.Ordinal)) &&
+        key[3 + IdLength] == '_' && IsValidId(key.Substring(3, IdLength))
             ? key.Substring(3, IdLength)
             : null;
+
+    /// <summary>
+    /// A staff key. Its scheme is part of what is hashed, so once the key is found by its hash the scheme is proven:
+    /// nobody turns a staff key into an integration key by editing it.
+    /// </summary>
+    public static bool IsStaff(string key) => key.StartsWith(StaffScheme, StringComparison.Ordinal);
 
     /// <summary>
     /// A key in the current shape, or a legacy one (<c>rk_</c> and 43 base64url characters). Anything else is no key,

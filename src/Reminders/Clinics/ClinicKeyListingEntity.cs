@@ -16,6 +16,8 @@ public sealed class ClinicKeyListingEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary><see cref="ApiKey.StaffScope"/>, or null for an integration key.</summary>
+    public string? Scope { get; set; }
 
     public static string PartitionOf(string clinicId) => "keys:" + clinicId;
 }

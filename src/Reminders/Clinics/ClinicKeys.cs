@@ -18,20 +18,20 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
     public const int MaxKeysPerClinic = 10;
 
     /// <param name="ApiKey">The key itself: in this response only, never stored.</param>
-    public sealed record IssuedKey(string Id, string Prefix, string ApiKey, DateTimeOffset CreatedAt);
+    public sealed record IssuedKey(string Id, string Prefix, string ApiKey, DateTimeOffset CreatedAt, string Scope = Clinics.ApiKey.IntegrationScope);
 
     /// <param name="Prefix">The start of the key ("rk_ab12cd34"); null for the legacy key, of which nothing is kept but a hash.</param>
-    public sealed record KeyView(string Id, string? Prefix, DateTimeOffset CreatedAt, bool Legacy = false);
+    public sealed record KeyView(string Id, string? Prefix, DateTimeOffset CreatedAt, bool Legacy = false, string Scope = Clinics.ApiKey.IntegrationScope);
 
     public enum IssueError { None, NoClinic, TooMany }
 
     /// <summary>A new key for an existing clinic; its <see cref="IssueError"/> otherwise.</summary>
-    public async Task<(IssuedKey? Key, IssueError Error)> IssueAsync(string clinicId, CancellationToken ct)
+    public async Task<(IssuedKey? Key, IssueError Error)> IssueAsync(string clinicId, CancellationToken ct, bool staff = false)
     {
         var clinic = await ReadClinicAsync(clinicId, ct);
         if (clinic is null) return (null, IssueError.NoClinic);
         if ((await ListAsync(clinic, ct)).Count >= MaxKeysPerClinic) return (null, IssueError.TooMany);
-        var issued = await WriteNewKeyAsync(clinicId, ct);
+        var issued = await WriteNewKeyAsync(clinicId, ct, staff);
         // Two issues may both have counted MaxKeysPerClinic - 1. Counting again after writing, each sees at least the
         // keys written before its own: whichever sees too many takes its key back (never shown, so never used).
         if ((await ListAsync(clinic, ct)).Count > MaxKeysPerClinic)
@@ -46,14 +46,17 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
     /// Writes a new key's rows (the clinic row is the caller's): the listing row first, so a crash in between leaves
     /// a listed key that does not work, which can be revoked, never a working key that nobody can see.
     /// </summary>
-    public async Task<IssuedKey> WriteNewKeyAsync(string clinicId, CancellationToken ct)
+    public async Task<IssuedKey> WriteNewKeyAsync(string clinicId, CancellationToken ct, bool staff = false)
     {
         await tables.EnsureCreatedAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
-            var (id, key) = ApiKey.Generate();
+            var (id, key) = ApiKey.Generate(staff);
             var now = time.GetUtcNow();
-            var listing = new ClinicKeyListingEntity { PartitionKey = ClinicKeyListingEntity.PartitionOf(clinicId), RowKey = id, CreatedAt = now };
+            var listing = new ClinicKeyListingEntity
+            {
+                PartitionKey = ClinicKeyListingEntity.PartitionOf(clinicId), RowKey = id, CreatedAt = now, Scope = staff ? ApiKey.StaffScope : null,
+            };
             var listed = false;
             try
             {
@@ -68,7 +71,7 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
                     if (attempt < 3) continue;
                     throw new InvalidOperationException("Each key issued for the clinic was revoked while it was being issued.");
                 }
-                return new IssuedKey(id, ApiKey.DisplayPrefix(id), key, now);
+                return new IssuedKey(id, ApiKey.DisplayPrefix(id, staff), key, now, staff ? ApiKey.StaffScope : ApiKey.IntegrationScope);
             }
             catch (RequestFailedException e) when (e.IsConflict() && attempt < 3)
             {
@@ -98,7 +101,8 @@ public sealed class ClinicKeys(ReminderTables tables, ApiKeyCache cache, TimePro
         var issued = new List<KeyView>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClinicKeyListingEntity.PartitionOf(clinic.RowKey)}");
         await foreach (var row in tables.ApiKeys.QueryAsync<ClinicKeyListingEntity>(filter, cancellationToken: ct))
-            issued.Add(new KeyView(row.RowKey, ApiKey.DisplayPrefix(row.RowKey), row.CreatedAt));
+            issued.Add(new KeyView(row.RowKey, ApiKey.DisplayPrefix(row.RowKey, row.Scope == ApiKey.StaffScope), row.CreatedAt,
+                Scope: row.Scope ?? ApiKey.IntegrationScope));
         // A clinic created before key ids has its one key on the clinic row: listed first (it is the oldest), and
         // revoked, like the others.
         var keys = string.IsNullOrEmpty(clinic.ApiKeyHash) ? new List<KeyView>() : [new KeyView(LegacyId, null, clinic.CreatedAt, Legacy: true)];

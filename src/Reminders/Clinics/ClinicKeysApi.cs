@@ -13,8 +13,11 @@ public static class ClinicKeysApi
     {
         if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
         if (InvalidClinicId(clinicId) is { } invalid) return invalid;
+        var scope = request.Query["scope"];
+        if (scope.Count > 1 || (scope.Count == 1 && scope[0] is not (ApiKey.IntegrationScope or ApiKey.StaffScope)))
+            return Problems.Invalid("scope", $"scope must be {ApiKey.IntegrationScope} (every clinic call) or {ApiKey.StaffScope} (read-mostly, for staff).");
 
-        var (key, error) = await keys.IssueAsync(clinicId, ct);
+        var (key, error) = await keys.IssueAsync(clinicId, ct, staff: scope.Count == 1 && scope[0] == ApiKey.StaffScope);
         return error switch
         {
             ClinicKeys.IssueError.NoClinic => NoClinic(clinicId),

@@ -24,7 +24,7 @@ public static class EmailPreviewApi
         if (auth.IsAdmin(request)) clinic = await clinics.FindAsync(clinicId, ct);
         else
         {
-            var caller = await auth.ClinicAsync(request, ct);
+            var caller = await auth.ClinicAsync(request, ct, staffMay: true);
             clinic = caller.Clinic;
             if (clinic is null) return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
             // A clinic key sees its own clinic only; another clinic's id is answered as if it did not exist.
@@ -67,7 +67,7 @@ public static class EmailPreviewApi
         }
         else
         {
-            var caller = await auth.ClinicAsync(request, ct);
+            var caller = await auth.ClinicAsync(request, ct, staffMay: true);
             clinic = caller.Clinic;
             if (clinic is null) return caller.Refused;
         }

@@ -28,16 +28,22 @@ public sealed class ApiAuthentication(ClinicDirectory clinics, IOptions<Reminder
 
     /// <summary>
     /// The calling clinic, counted against its rate limit (<see cref="RequestRateLimits.Clinic"/>); or, with no clinic,
-    /// the answer: 401 for a missing or unknown key, 429 past the clinic's limit.
+    /// the answer: 401 for a missing or unknown key, 429 past the clinic's limit, 403 for a staff key where
+    /// <paramref name="staffMay"/> is false (the default: a call must say it is one staff may make).
     /// </summary>
-    public async Task<ClinicCall> ClinicAsync(HttpRequest request, CancellationToken ct)
+    public async Task<ClinicCall> ClinicAsync(HttpRequest request, CancellationToken ct, bool staffMay = false)
     {
         var presented = request.Headers[ClinicKeyHeader].ToString();
         if (string.IsNullOrEmpty(presented) || presented.Length > 200) return new(null, null);
         var clinic = await clinics.FindByApiKeyAsync(presented, ct);
         if (clinic is null) return new(null, null);
-        return limits.Clinic(clinic.Id) is { } refused ? new(null, refused) : new(clinic, null);
+        if (limits.Clinic(clinic.Id) is { } refused) return new(null, refused);
+        return ApiKey.IsStaff(presented) && !staffMay ? new(null, StaffMayNot()) : new(clinic, null);
     }
+
+    public static IResult StaffMayNot() => Problems.Forbidden(
+        "This is a staff key: it may read the send plan, outcomes, patients, statistics, treatments and the email preview, and cancel " +
+        "a session; it may not register sessions, erase patients or change anything else. Use the clinic's integration key.");
 
     /// <summary>A clinic, or why there is none (<see cref="Refusal"/>: 429 past the limit; null: the key is missing or unknown).</summary>
     public sealed record ClinicCall(Clinic? Clinic, IResult? Refusal)

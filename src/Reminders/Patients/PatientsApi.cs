@@ -8,7 +8,7 @@ public static class PatientsApi
     /// <summary><c>GET /api/patients/{patientId}</c> (clinic). Another clinic's patient is a 404, like one that does not exist.</summary>
     public static async Task<IResult> GetPatient(HttpRequest request, string patientId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
     {
-        var caller = await auth.ClinicAsync(request, ct);
+        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
         if (caller.Clinic is not { } clinic) return caller.Refused;
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
 
@@ -19,7 +19,7 @@ public static class PatientsApi
     /// <summary><c>DELETE /api/patients/{patientId}/sessions/{sessionId}</c> (clinic): cancel a session entered in error.</summary>
     public static async Task<IResult> CancelSession(HttpRequest request, string patientId, string sessionId, ApiAuthentication auth, PatientAdministration patients, CancellationToken ct)
     {
-        var caller = await auth.ClinicAsync(request, ct);
+        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
         if (caller.Clinic is not { } clinic) return caller.Refused;
         if (!Validation.IsValidId(patientId)) return InvalidId("patientId");
         if (!Validation.IsValidId(sessionId)) return InvalidId("sessionId");

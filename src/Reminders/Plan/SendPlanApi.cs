@@ -23,7 +23,7 @@ public static class SendPlanApi
     /// </summary>
     public static async Task<IResult> GetSendPlan(HttpRequest request, ApiAuthentication auth, PatientRecords records, SealedTokens tokens, Ledger.SendLedger ledger, CancellationToken ct)
     {
-        var caller = await auth.ClinicAsync(request, ct);
+        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
         if (caller.Clinic is not { } clinic) return caller.Refused;
 
         var v = new Validation();

@@ -12,7 +12,7 @@ public static class StatsApi
     /// </summary>
     public static async Task<IResult> GetStats(HttpRequest request, ApiAuthentication auth, RebookingStats stats, TimeProvider time, CancellationToken ct)
     {
-        var caller = await auth.ClinicAsync(request, ct);
+        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
         if (caller.Clinic is not { } clinic) return caller.Refused;
 
         var v = new Validation();

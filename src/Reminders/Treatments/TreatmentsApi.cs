@@ -59,7 +59,7 @@ public static class TreatmentsApi
     private static async Task<IResult?> CallerMayReadAsync(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics, CancellationToken ct)
     {
         if (auth.IsAdmin(request)) return await clinics.FindAsync(clinicId, ct) is null ? NoClinic(clinicId) : null;
-        var caller = await auth.ClinicAsync(request, ct);
+        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
         if (caller.Clinic is not { } clinic)
             return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
         return clinic.Id == clinicId ? null : NoClinic(clinicId);

@@ -79,7 +79,7 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
         Assert.Equal(2, keys.Length);
         Assert.All(keys, k =>
         {
-            Assert.Equal(["id", "prefix", "createdAt", "legacy"], k.Select(p => p.Key));
+            Assert.Equal(["id", "prefix", "createdAt", "legacy", "scope"], k.Select(p => p.Key));
             Assert.Equal("rk_" + k["id"], k["prefix"]!.GetValue<string>());
         });
         Assert.StartsWith(keys[0]["prefix"] + "_", first);

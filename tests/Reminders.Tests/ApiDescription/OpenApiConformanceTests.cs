@@ -90,6 +90,16 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         var id = issued!["id"]!.GetValue<string>();
         await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Delete, $"{keys}/{id}", clinic: _key));
         await Expect(HttpStatusCode.NoContent, Send(HttpMethod.Delete, $"{keys}/{id}", admin: TestSettings.AdminKey));
+        // A staff key, in the room the revocation made: it reads, and is refused the rest with the declared 403.
+        await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, keys + "?scope=owner", admin: TestSettings.AdminKey));
+        var staff = (await Expect(HttpStatusCode.Created, Send(HttpMethod.Post, keys + "?scope=staff", admin: TestSettings.AdminKey)))!["apiKey"]!.GetValue<string>();
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/stats", clinic: staff));
+        // Every call that declares the staff key's 403 answers it, before reading a body or touching anything.
+        foreach (var (method, path, _) in Contract.Operations().Where(o => o.Operation["responses"]!.AsObject().ContainsKey("403")).ToList())
+        {
+            var concrete = System.Text.RegularExpressions.Regex.Replace(path.Replace("{clinicId}", "north", StringComparison.Ordinal), "{[^}]+}", "x1");
+            await Expect(HttpStatusCode.Forbidden, Send(new HttpMethod(method), concrete, Json(new { }), clinic: staff));
+        }
         await Expect(HttpStatusCode.NotFound, Send(HttpMethod.Delete, $"{keys}/{id}", admin: TestSettings.AdminKey));
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Delete, $"{keys}/not-an-id!", admin: TestSettings.AdminKey));
 
