@@ -10,6 +10,7 @@ using Reminders.Sessions;
 using Reminders.Sweep;
 using Reminders.Treatments;
 using Reminders.CheckIn;
+using Reminders.Dashboard;
 using Reminders.Stats;
 using Reminders.Unsubscribe;
 using Reminders.Webhooks;
@@ -24,7 +25,11 @@ public static class RemindersRoutes
 {
     public static void MapRemindersApi(this IEndpointRouteBuilder app)
     {
+        // The clinic dashboard, at the same path as on the Functions app: static files, not API (left out of the
+        // document); it calls the API like any client. The Server's root leads there.
+        app.MapGet("/", () => TypedResults.Redirect("/api/dashboard/")).ExcludeFromDescription();
         var api = app.MapGroup("/api");
+        api.MapGet("/dashboard/{file?}", DashboardApi.GetAsset).ExcludeFromDescription();
         api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic).DescribePutClinic();
         api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey).DescribeIssueClinicKey();
         api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys).DescribeListClinicKeys();

@@ -1,0 +1,173 @@
+// The clinic dashboard: plain ES module, public API only. The staff key lives in sessionStorage (this tab, gone when it
+// closes) and travels only in the X-Api-Key header, never in a URL. Every value is written with textContent: nothing
+// from the API is ever parsed as HTML.
+const strings = {
+  en: {
+    title: "Reminders", upcoming: "Upcoming", outcomes: "Recent outcomes", patient: "Patient", signOut: "Sign out", language: "Language",
+    signInTitle: "Sign in", signInHelp: "Paste the staff key your clinic's administrator gave you. It is kept only in this tab.",
+    key: "Staff key", signIn: "Sign in", badKey: "That key does not work.", upcomingTitle: "Who gets reminded in the next 30 days",
+    outcomesTitle: "What happened in the last 30 days", date: "Date", patientId: "Patient", status: "Status", why: "Why",
+    patientTitle: "Look up a patient", lookUp: "Look up", noPatient: "No patient with that id.", reminders: "reminders",
+    step: "step", cancel: "Cancel this session", confirmCancel: "Cancel this session? Its reminders stop.", cancelled: "cancelled",
+    answers: "Answers", earlier: "Earlier steps", loading: "Loading…", failed: "Something went wrong; try again.", none: "Nothing here.",
+  },
+  es: {
+    title: "Recordatorios", upcoming: "Próximos", outcomes: "Resultados recientes", patient: "Paciente", signOut: "Salir", language: "Idioma",
+    signInTitle: "Entrar", signInHelp: "Pegue la clave de personal que le dio el administrador de la clínica. Solo se guarda en esta pestaña.",
+    key: "Clave de personal", signIn: "Entrar", badKey: "Esa clave no funciona.", upcomingTitle: "A quién se recordará en los próximos 30 días",
+    outcomesTitle: "Qué pasó en los últimos 30 días", date: "Fecha", patientId: "Paciente", status: "Estado", why: "Motivo",
+    patientTitle: "Buscar un paciente", lookUp: "Buscar", noPatient: "No hay ningún paciente con ese id.", reminders: "recordatorios",
+    step: "paso", cancel: "Cancelar esta sesión", confirmCancel: "¿Cancelar esta sesión? Sus recordatorios se detienen.", cancelled: "cancelada",
+    answers: "Respuestas", earlier: "Pasos anteriores", loading: "Cargando…", failed: "Algo salió mal; inténtelo de nuevo.", none: "Nada aquí.",
+  },
+};
+
+const state = { language: sessionStorage.getItem("language") ?? (navigator.language?.startsWith("es") ? "es" : "en") };
+const t = (key) => strings[state.language][key] ?? strings.en[key];
+const $ = (id) => document.getElementById(id);
+const key = () => sessionStorage.getItem("staffKey");
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+// The clinic's today, as the service sees it (the statistics' default range ends on it): not this computer's.
+function day(offset) {
+  const d = new Date(`${state.today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + offset);
+  return d.toISOString().slice(0, 10);
+}
+
+async function api(method, path) {
+  const response = await fetch(path, { method, headers: { "X-Api-Key": key() ?? "" } });
+  if (response.status === 401 || response.status === 403) { signOut(); throw new Error("unauthorized"); }
+  return response;
+}
+
+async function plan(from, to) {
+  const reminders = [];
+  let token = null;
+  do {
+    const query = `from=${from}&to=${to}` + (token ? `&continuationToken=${encodeURIComponent(token)}` : "");
+    const page = await (await api("GET", `/api/reminders?${query}`)).json();
+    reminders.push(...page.reminders);
+    token = page.continuationToken;
+  } while (token);
+  return reminders;
+}
+
+function translate() {
+  document.documentElement.lang = state.language;
+  for (const node of document.querySelectorAll("[data-text]")) node.textContent = t(node.dataset.text);
+  $("language").value = state.language;
+}
+
+async function showUpcoming() {
+  const reminders = (await plan(day(0), day(29))).filter((r) => r.status === "Pending");
+  const byDay = Map.groupBy(reminders, (r) => r.reminderDate);
+  $("upcoming-total").textContent = `${reminders.length} ${t("reminders")}`;
+  const days = $("upcoming-days");
+  days.replaceChildren();
+  if (reminders.length === 0) days.append(element("p", t("none")));
+  for (const date of [...byDay.keys()].sort()) {
+    const group = element("div", null, "day");
+    group.append(element("h3", `${date} — ${byDay.get(date).length}`));
+    const list = element("ul");
+    for (const r of byDay.get(date))
+      list.append(element("li", `${r.patientId} · ${t("step")} ${r.step}/${r.steps} · ${r.detail ?? ""}`));
+    group.append(list);
+    days.append(group);
+  }
+}
+
+async function showOutcomes() {
+  const reminders = (await plan(day(-30), day(0))).filter((r) => r.status !== "Pending");
+  const totals = new Map();
+  for (const r of reminders) {
+    const label = r.reason ? `${r.status} (${r.reason})` : r.status;
+    totals.set(label, (totals.get(label) ?? 0) + 1);
+  }
+  const summary = $("outcomes-totals");
+  summary.replaceChildren(...[...totals].map(([label, count]) => element("span", `${label}: ${count}  `)));
+  const rows = $("outcomes-rows");
+  rows.replaceChildren();
+  for (const r of reminders.sort((a, b) => b.reminderDate.localeCompare(a.reminderDate))) {
+    const row = element("tr");
+    const bad = r.status === "Failed" || r.delivery?.status === "Bounced";
+    row.append(element("td", r.reminderDate), element("td", r.patientId),
+      element("td", r.delivery ? `${r.status} · ${r.delivery.status}` : r.status, bad ? "flag" : null), element("td", r.detail ?? r.reason ?? ""));
+    rows.append(row);
+  }
+}
+
+async function showPatient(id) {
+  const view = $("patient-view");
+  view.replaceChildren(element("p", t("loading")));
+  const response = await api("GET", `/api/patients/${encodeURIComponent(id)}`);
+  if (response.status === 404) { view.replaceChildren(element("p", t("noPatient"))); return; }
+  const patient = await response.json();
+  view.replaceChildren(element("h3", [patient.patientId, patient.firstName].filter(Boolean).join(" · ")));
+  for (const s of patient.sessions) {
+    const block = element("div", null, "session");
+    block.append(element("h4", `${s.sessionId} · ${s.injectionDate}${s.cancelled ? " · " + t("cancelled") : ""}`));
+    block.append(element("p", `${s.status}${s.reason ? " (" + s.reason + ")" : ""} · ${s.reminderDate} · ${t("step")} ${s.step}/${s.steps}`,
+      s.status === "Failed" ? "flag" : null));
+    if (s.detail) block.append(element("p", s.detail));
+    if (s.earlierSteps?.length) block.append(element("p", `${t("earlier")}: ` + s.earlierSteps.map((e) => `${e.step} ${e.status}`).join(", ")));
+    if (s.checkIns?.length) block.append(element("p", `${t("answers")}: ` + s.checkIns.map((a) => a.answer + (a.weeks ? ` (${a.weeks})` : "")).join(", ")));
+    if (!s.cancelled) {
+      const cancel = element("button", t("cancel"), "secondary");
+      cancel.type = "button";
+      cancel.addEventListener("click", async () => {
+        if (!confirm(t("confirmCancel"))) return;
+        await api("DELETE", `/api/patients/${encodeURIComponent(patient.patientId)}/sessions/${encodeURIComponent(s.sessionId)}`);
+        await showPatient(patient.patientId);
+      });
+      block.append(cancel);
+    }
+    view.append(block);
+  }
+}
+
+const views = { upcoming: showUpcoming, outcomes: showOutcomes, patient: async () => {} };
+
+async function show(name) {
+  for (const id of Object.keys(views)) $(id).hidden = id !== name;
+  for (const button of document.querySelectorAll("nav [data-view]")) {
+    if (button.dataset.view === name) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+  $("status").textContent = t("loading");
+  try { await views[name](); $("status").textContent = ""; }
+  catch { $("status").textContent = key() ? t("failed") : ""; }
+}
+
+function signOut() {
+  sessionStorage.removeItem("staffKey");
+  for (const id of Object.keys(views)) $(id).hidden = true;
+  document.querySelector("nav").hidden = true;
+  $("sign-in").hidden = false;
+}
+
+async function signIn(candidate) {
+  const response = await fetch("/api/stats", { headers: { "X-Api-Key": candidate } });
+  if (!response.ok) { $("sign-in-error").textContent = t("badKey"); return; }
+  state.today = (await response.json()).to;
+  sessionStorage.setItem("staffKey", candidate);
+  $("sign-in").hidden = true;
+  document.querySelector("nav").hidden = false;
+  await show("upcoming");
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  translate();
+  $("language").addEventListener("change", (e) => { state.language = e.target.value; sessionStorage.setItem("language", state.language); translate(); });
+  $("sign-in").addEventListener("submit", (e) => { e.preventDefault(); signIn($("key").value.trim()); });
+  $("sign-out").addEventListener("click", signOut);
+  for (const button of document.querySelectorAll("nav [data-view]")) button.addEventListener("click", () => show(button.dataset.view));
+  $("patient-form").addEventListener("submit", (e) => { e.preventDefault(); showPatient($("patient-id").value.trim()); });
+  if (key()) await signIn(key()); else signOut();
+});

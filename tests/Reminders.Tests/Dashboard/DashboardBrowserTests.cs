@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in headless Chromium (Debian's <c>chromium</c>, driven by Playwright) against the Server on Azurite
+/// with seeded data: sign in with a staff key, the upcoming count the API gives, a patient's story, a cancel with its
+/// confirm step, Spanish, a 375 px screen, a hostile first name shown as text, and axe-core finding nothing serious.
+/// Skipped, saying why, only when no Chromium is installed (<c>.ci/run</c> installs it).
+/// </summary>
+public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const string HostileName = "<img src=x onerror=alert(1)>";
+    private IApiHost _host = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private string _staffKey = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Chromium)) return;
+        _host = await ServerHost.StartAsync(new TestSettings(azurite.ConnectionString), TestClock.New());
+        var integration = await _host.CreateClinicAsync("c1");
+        await _host.PostSessionOkAsync(integration, new { patientId = "p1", email = "ana@example.com", firstName = HostileName, injectionDate = _host.DaysAgo(70), sessionId = "s1" });
+        await _host.PostSessionOkAsync(integration, new { patientId = "p2", email = "bo@example.com", firstName = "Bo", injectionDate = _host.DaysAgo(60), sessionId = "s1" });
+        await _host.PostSessionOkAsync(integration, new { patientId = "p3", email = "cy@example.com", firstName = "Cy", injectionDate = _host.DaysAgo(80), sessionId = "s1" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/clinics/c1/keys?scope=staff");
+        request.Headers.Add("X-Admin-Key", TestSettings.AdminKey);
+        _staffKey = (await (await _host.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_host is not null) await _host.DisposeAsync();
+    }
+
+    private async Task<IPage> SignedInPageAsync(int width = 1200)
+    {
+        Assert.SkipUnless(File.Exists(Chromium), $"No Chromium at {Chromium}: install Debian's chromium (apt-get install -y chromium); .ci/run does.");
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = 900 }, Locale = "en-GB" });
+        page.Dialog += async (_, dialog) =>
+        {
+            // The only dialog the page may open is its own confirm step; an alert would be script from a patient's name.
+            Assert.Equal(DialogType.Confirm, dialog.Type);
+            await dialog.AcceptAsync();
+        };
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(new Uri(_host.Client.BaseAddress!, "/").AbsoluteUri);
+        await page.FillAsync("#key", _staffKey);
+        await page.ClickAsync("#sign-in button[type=submit]");
+        await page.WaitForSelectorAsync("#upcoming:not([hidden]) .day", new() { Timeout = 10_000 });
+        Assert.Empty(errors);
+        return page;
+    }
+
+    [Fact]
+    public async Task Staff_sign_in_see_the_upcoming_reminders_the_api_gives_and_the_key_stays_out_of_the_url()
+    {
+        var page = await SignedInPageAsync();
+
+        var plan = await _host.SendAsync(HttpMethod.Get, $"/api/reminders?from={_host.DaysAgo(0)}&to={_host.DaysAgo(-29)}", _staffKey);
+        var pending = (await plan.Content.ReadFromJsonAsync<JsonObject>())!["reminders"]!.AsArray().Count(r => r!["status"]!.GetValue<string>() == "Pending");
+        Assert.Equal($"{pending} reminders", await page.TextContentAsync("#upcoming-total"));
+        Assert.Equal(pending, await page.Locator("#upcoming-days li").CountAsync());
+        Assert.DoesNotContain(_staffKey, page.Url);
+        Assert.Equal(_staffKey, await page.EvaluateAsync<string>("sessionStorage.getItem('staffKey')"));
+        Assert.Null(await page.EvaluateAsync<string?>("localStorage.getItem('staffKey')"));
+    }
+
+    [Fact]
+    public async Task A_patient_is_looked_up_shown_as_text_and_a_session_cancelled_after_the_confirm_step()
+    {
+        var page = await SignedInPageAsync();
+
+        await page.ClickAsync("nav [data-view=patient]");
+        await page.FillAsync("#patient-id", "p1");
+        await page.ClickAsync("#patient-form button");
+        await page.WaitForSelectorAsync("#patient-view .session");
+        Assert.Contains(HostileName, await page.TextContentAsync("#patient-view h3"));
+        Assert.Equal(0, await page.Locator("#patient-view img").CountAsync());
+
+        await page.ClickAsync("#patient-view .session button");
+        await page.WaitForSelectorAsync("#patient-view h4:has-text('cancelled')");
+        var patient = await _host.GetPatientAsync(_staffKey, "p1");
+        Assert.True(patient!["sessions"]![0]!["cancelled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Spanish_a_phone_sized_screen_and_no_serious_accessibility_violation()
+    {
+        var page = await SignedInPageAsync(width: 375);
+
+        await page.SelectOptionAsync("#language", "es");
+        Assert.Equal("Próximos", await page.TextContentAsync("nav [data-view=upcoming]"));
+        Assert.Equal("es", await page.GetAttributeAsync("html", "lang"));
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"), "the page scrolls sideways at 375 px");
+
+        foreach (var view in new[] { "upcoming", "outcomes", "patient" })
+        {
+            await page.ClickAsync($"nav [data-view={view}]");
+            await page.WaitForSelectorAsync($"#{view}:not([hidden])");
+            var results = await page.RunAxe();
+            var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{view}: {v.Id} {v.Help}").ToList();
+            Assert.True(serious.Count == 0, string.Join("\n", serious));
+        }
+    }
+}
