@@ -30,6 +30,7 @@ public static class RemindersRoutes
         app.MapGet("/", () => TypedResults.Redirect("/api/dashboard/")).ExcludeFromDescription();
         var api = app.MapGroup("/api");
         api.MapGet("/dashboard/{file?}", DashboardApi.GetAsset).ExcludeFromDescription();
+        api.MapGet("/clinic", ClinicsApi.GetOwnClinic).DescribeGetOwnClinic();
         api.MapPut("/clinics/{clinicId}", ClinicsApi.PutClinic).DescribePutClinic();
         api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey).DescribeIssueClinicKey();
         api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys).DescribeListClinicKeys();

@@ -18,6 +18,13 @@ namespace Reminders.Server.ApiDescription;
 /// </summary>
 public static class RemindersApiDescription
 {
+    public static RouteHandlerBuilder DescribeGetOwnClinic(this RouteHandlerBuilder route) => route
+        .WithName("GetOwnClinic").WithTags("Clinics")
+        .WithSummary("The calling clinic's own settings and today's date (clinic or staff key).")
+        .WithDescription("No keys are listed. `today` is the clinic's local date: what its reminder dates are compared with.")
+        .Responds(200, typeof(ClinicsApi.OwnClinic), "The clinic.", Json)
+        .RequiresClinicKey(staffMay: true);
+
     public static RouteHandlerBuilder DescribePutClinic(this RouteHandlerBuilder route) => route
         .WithName("PutClinic").WithTags("Clinics")
         .WithSummary("Create or update a clinic (admin).")

@@ -9,6 +9,20 @@ public static class ClinicsApi
     public static readonly TimeSpan ReplanTimeBudget = TimeSpan.FromSeconds(20);
 
     /// <summary>
+    /// <c>GET /api/clinic</c> (the clinic's own key, staff keys too): its settings as a clinic sees them (no keys), so
+    /// a client such as the dashboard learns the clinic's id, name, language and today.
+    /// </summary>
+    public static async Task<IResult> GetOwnClinic(HttpRequest request, ApiAuthentication auth, TimeProvider time, CancellationToken ct)
+    {
+        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
+        return TypedResults.Ok(new OwnClinic(ClinicView.Of(clinic), clinic.Today(time)));
+    }
+
+    /// <param name="Today">The clinic's local date now: what "today" means for its reminders.</param>
+    public sealed record OwnClinic(ClinicView Clinic, DateOnly Today);
+
+    /// <summary>
     /// <c>PUT /api/clinics/{clinicId}</c> (admin): 201 with the first API key when created; 200 when updated, with the
     /// clinic's keys listed (prefixes, no secrets) and unchanged, so running a setup script twice locks nobody out.
     /// </summary>

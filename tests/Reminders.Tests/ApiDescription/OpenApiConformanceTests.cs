@@ -94,6 +94,8 @@ public abstract class OpenApiConformanceTests(Azurite azurite) : HostedApiTests(
         await Expect(HttpStatusCode.BadRequest, Send(HttpMethod.Post, keys + "?scope=owner", admin: TestSettings.AdminKey));
         var staff = (await Expect(HttpStatusCode.Created, Send(HttpMethod.Post, keys + "?scope=staff", admin: TestSettings.AdminKey)))!["apiKey"]!.GetValue<string>();
         await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/stats", clinic: staff));
+        await Expect(HttpStatusCode.OK, Send(HttpMethod.Get, "/api/clinic", clinic: staff));
+        await Expect(HttpStatusCode.Unauthorized, Send(HttpMethod.Get, "/api/clinic"));
         // Every call that declares the staff key's 403 answers it, before reading a body or touching anything.
         foreach (var (method, path, _) in Contract.Operations().Where(o => o.Operation["responses"]!.AsObject().ContainsKey("403")).ToList())
         {

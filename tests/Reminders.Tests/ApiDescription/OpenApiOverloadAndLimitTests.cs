@@ -65,7 +65,7 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
             .Where(o => o.Operation["responses"]!.AsObject().ContainsKey("429"))
             .Select(o => o.Operation["operationId"]!.GetValue<string>()).Order().ToArray();
         Assert.Equal(["CancelBooking", "CancelSession", "CheckIn", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
-            "GetOpenApiDocument", "GetPatient", "GetSendPlan", "GetStats", "GetTreatment", "GetWebhook", "Health", "HealthReady", "LiftBounce",
+            "GetOpenApiDocument", "GetOwnClinic", "GetPatient", "GetSendPlan", "GetStats", "GetTreatment", "GetWebhook", "Health", "HealthReady", "LiftBounce",
             "ListTreatments", "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession",
             "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowCheckIn", "ShowCheckInHead", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe",
             "ValidateEmailEvents"], limited);

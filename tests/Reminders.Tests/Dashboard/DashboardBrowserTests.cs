@@ -96,6 +96,23 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_rebooking_chart_is_drawn_from_the_statistics_and_the_preview_opens_the_clinics_email()
+    {
+        var page = await SignedInPageAsync();
+
+        await page.ClickAsync("nav [data-view=rebooking]");
+        await page.WaitForSelectorAsync("#rebooking-rows tr");
+        Assert.Equal(8, await page.Locator("#rebooking-rows tr").CountAsync());
+        Assert.Equal(16, await page.Locator("#rebooking-chart rect").CountAsync());
+
+        await page.ClickAsync("nav [data-view=preview]");
+        var popup = await page.Context.RunAndWaitForPageAsync(() => page.ClickAsync("[data-preview=es]"));
+        await popup.WaitForLoadStateAsync();
+        Assert.Contains("/api/email-preview?link=", popup.Url);
+        Assert.Equal("es", await popup.GetAttributeAsync("html", "lang"));
+    }
+
+    [Fact]
     public async Task Spanish_a_phone_sized_screen_and_no_serious_accessibility_violation()
     {
         var page = await SignedInPageAsync(width: 375);
@@ -105,7 +122,7 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("es", await page.GetAttributeAsync("html", "lang"));
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"), "the page scrolls sideways at 375 px");
 
-        foreach (var view in new[] { "upcoming", "outcomes", "patient" })
+        foreach (var view in new[] { "upcoming", "outcomes", "patient", "preview", "rebooking" })
         {
             await page.ClickAsync($"nav [data-view={view}]");
             await page.WaitForSelectorAsync($"#{view}:not([hidden])");

@@ -34,7 +34,7 @@ public abstract class StaffKeyContractTests(Azurite azurite) : HostedApiTests(az
         var (_, staff) = await ClinicWithStaffKeyAsync();
         var range = $"from={Host.DaysAgo(0)}&to={Host.DaysAgo(-80)}";
 
-        foreach (var path in new[] { "/api/patients/p1", $"/api/reminders?{range}", "/api/stats", "/api/email-preview", "/api/clinics/c1/treatments" })
+        foreach (var path in new[] { "/api/clinic", "/api/patients/p1", $"/api/reminders?{range}", "/api/stats", "/api/email-preview", "/api/clinics/c1/treatments" })
             Assert.True(HttpStatusCode.OK == (await Host.SendAsync(HttpMethod.Get, path, staff)).StatusCode, path);
         Assert.Equal(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, "/api/patients/p1/sessions/s2", staff)).StatusCode);
 

@@ -34,6 +34,7 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "CancelBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "delete", "Function" },
         { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
         { "GetStats", "httpTrigger", "stats", "get", "Function" },
+        { "GetOwnClinic", "httpTrigger", "clinic", "get", "Function" },
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
         { "HealthLive", "httpTrigger", "health/live", "get", "Anonymous" },

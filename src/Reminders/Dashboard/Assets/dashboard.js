@@ -10,6 +10,8 @@ const strings = {
     patientTitle: "Look up a patient", lookUp: "Look up", noPatient: "No patient with that id.", reminders: "reminders",
     step: "step", cancel: "Cancel this session", confirmCancel: "Cancel this session? Its reminders stop.", cancelled: "cancelled",
     answers: "Answers", earlier: "Earlier steps", loading: "Loading…", failed: "Something went wrong; try again.", none: "Nothing here.",
+    preview: "Email preview", previewTitle: "The email as patients see it", previewHelp: "Opens in a new tab for 15 minutes; its links change nothing.",
+    rebooking: "Rebooking", rebookingTitle: "Reminded and rebooked, week by week", week: "Week", reminded: "Reminded", rebooked: "Rebooked within 60 days",
   },
   es: {
     title: "Recordatorios", upcoming: "Próximos", outcomes: "Resultados recientes", patient: "Paciente", signOut: "Salir", language: "Idioma",
@@ -19,10 +21,13 @@ const strings = {
     patientTitle: "Buscar un paciente", lookUp: "Buscar", noPatient: "No hay ningún paciente con ese id.", reminders: "recordatorios",
     step: "paso", cancel: "Cancelar esta sesión", confirmCancel: "¿Cancelar esta sesión? Sus recordatorios se detienen.", cancelled: "cancelada",
     answers: "Respuestas", earlier: "Pasos anteriores", loading: "Cargando…", failed: "Algo salió mal; inténtelo de nuevo.", none: "Nada aquí.",
+    preview: "Vista previa", previewTitle: "El correo tal como lo ven los pacientes", previewHelp: "Se abre en otra pestaña durante 15 minutos; sus enlaces no cambian nada.",
+    rebooking: "Nuevas citas", rebookingTitle: "Recordados y con nueva cita, semana a semana", week: "Semana", reminded: "Recordados", rebooked: "Nueva cita en 60 días",
   },
 };
 
-const state = { language: sessionStorage.getItem("language") ?? (navigator.language?.startsWith("es") ? "es" : "en") };
+// The language: the staff member's choice in this tab, else the clinic's (set at sign-in), else the browser's.
+const state = { language: sessionStorage.getItem("language") ?? (navigator.language?.startsWith("es") ? "es" : "en"), today: null, clinic: null };
 const t = (key) => strings[state.language][key] ?? strings.en[key];
 const $ = (id) => document.getElementById(id);
 const key = () => sessionStorage.getItem("staffKey");
@@ -34,7 +39,7 @@ function element(tag, text, className) {
   return node;
 }
 
-// The clinic's today, as the service sees it (the statistics' default range ends on it): not this computer's.
+// The clinic's today, as the service says (GET /api/clinic): not this computer's.
 function day(offset) {
   const d = new Date(`${state.today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + offset);
@@ -132,7 +137,46 @@ async function showPatient(id) {
   }
 }
 
-const views = { upcoming: showUpcoming, outcomes: showOutcomes, patient: async () => {} };
+async function openPreview(locale) {
+  const response = await api("POST", `/api/clinics/${encodeURIComponent(state.clinic.clinicId)}/preview-link?locale=${locale}`);
+  const link = await response.json();
+  // On this origin, like every call the dashboard makes (the link's host is the service's public name).
+  const url = new URL(link.url);
+  window.open(url.pathname + url.search, "_blank", "noopener,noreferrer");
+}
+
+const svg = (tag, attributes) => {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+};
+
+// Eight weeks of /api/stats, oldest first, drawn from the numbers (and listed in a table for screen readers).
+async function showRebooking() {
+  const weeks = await Promise.all([...Array(8).keys()].reverse().map(async (w) => {
+    const [from, to] = [day(-7 * w - 6), day(-7 * w)];
+    const stats = await (await api("GET", `/api/stats?from=${from}&to=${to}`)).json();
+    return { from, reminded: stats.patientsReminded, rebooked: stats.rebookedWithin60Days };
+  }));
+  const top = Math.max(1, ...weeks.map((w) => w.reminded));
+  const chart = svg("svg", { viewBox: "0 0 320 140", role: "img", "aria-labelledby": "rebooking-title", width: "100%" });
+  weeks.forEach((w, i) => {
+    const x = 8 + i * 39, height = (n) => Math.round((n / top) * 110);
+    chart.append(svg("rect", { x, y: 120 - height(w.reminded), width: 16, height: height(w.reminded), fill: "#9aa5b1" }));
+    chart.append(svg("rect", { x: x + 17, y: 120 - height(w.rebooked), width: 16, height: height(w.rebooked), fill: "#0f766e" }));
+    const label = svg("text", { x: x + 16, y: 136, "text-anchor": "middle", "font-size": 9, fill: "#1f2933" });
+    label.textContent = w.from.slice(5);
+    chart.append(label);
+  });
+  $("rebooking-chart").replaceChildren(chart);
+  $("rebooking-rows").replaceChildren(...weeks.map((w) => {
+    const row = element("tr");
+    row.append(element("td", w.from), element("td", w.reminded), element("td", w.rebooked));
+    return row;
+  }));
+}
+
+const views = { upcoming: showUpcoming, outcomes: showOutcomes, patient: async () => {}, preview: async () => {}, rebooking: showRebooking };
 
 async function show(name) {
   for (const id of Object.keys(views)) $(id).hidden = id !== name;
@@ -153,9 +197,12 @@ function signOut() {
 }
 
 async function signIn(candidate) {
-  const response = await fetch("/api/stats", { headers: { "X-Api-Key": candidate } });
+  const response = await fetch("/api/clinic", { headers: { "X-Api-Key": candidate } });
   if (!response.ok) { $("sign-in-error").textContent = t("badKey"); return; }
-  state.today = (await response.json()).to;
+  const own = await response.json();
+  [state.today, state.clinic] = [own.today, own.clinic];
+  if (!sessionStorage.getItem("language")) { state.language = own.clinic.locale?.startsWith("es") ? "es" : "en"; translate(); }
+  $("clinic-name").textContent = `· ${own.clinic.name}`;
   sessionStorage.setItem("staffKey", candidate);
   $("sign-in").hidden = true;
   document.querySelector("nav").hidden = false;
@@ -169,5 +216,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("sign-out").addEventListener("click", signOut);
   for (const button of document.querySelectorAll("nav [data-view]")) button.addEventListener("click", () => show(button.dataset.view));
   $("patient-form").addEventListener("submit", (e) => { e.preventDefault(); showPatient($("patient-id").value.trim()); });
+  for (const button of document.querySelectorAll("[data-preview]")) button.addEventListener("click", () => openPreview(button.dataset.preview));
   if (key()) await signIn(key()); else signOut();
 });
