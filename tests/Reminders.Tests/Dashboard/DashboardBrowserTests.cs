@@ -29,6 +29,7 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
         await _host.PostSessionOkAsync(integration, new { patientId = "p1", email = "ana@example.com", firstName = HostileName, injectionDate = _host.DaysAgo(70), sessionId = "s1" });
         await _host.PostSessionOkAsync(integration, new { patientId = "p2", email = "bo@example.com", firstName = "Bo", injectionDate = _host.DaysAgo(60), sessionId = "s1" });
         await _host.PostSessionOkAsync(integration, new { patientId = "p3", email = "cy@example.com", firstName = "Cy", injectionDate = _host.DaysAgo(80), sessionId = "s1" });
+        await _host.SweepAsync(); // p3's reminder (due 4 days ago) goes out: an outcome to show
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/clinics/c1/keys?scope=staff");
         request.Headers.Add("X-Admin-Key", TestSettings.AdminKey);
         _staffKey = (await (await _host.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
@@ -130,5 +131,43 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
             var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{view}: {v.Id} {v.Help}").ToList();
             Assert.True(serious.Count == 0, string.Join("\n", serious));
         }
+    }
+
+    /// <summary>
+    /// Every view, in English and Spanish, on a desktop and a phone, as PNGs: into a temporary folder on every run (each
+    /// must be a real picture), and into docs/dashboard/ when REMINDERS_SCREENSHOTS names the repository root
+    /// (scripts/screenshot-dashboard).
+    /// </summary>
+    [Fact]
+    public async Task Every_view_renders_for_screenshots_in_both_languages_on_desktop_and_phone()
+    {
+        var repository = Environment.GetEnvironmentVariable("REMINDERS_SCREENSHOTS");
+        var folder = repository is null ? Directory.CreateTempSubdirectory("dashboard-shots").FullName : Path.Combine(repository, "docs", "dashboard");
+        Directory.CreateDirectory(folder);
+        foreach (var (device, width) in new[] { ("desktop", 1200), ("phone", 375) })
+        {
+            var page = await SignedInPageAsync(width);
+            foreach (var language in new[] { "en", "es" })
+            {
+                await page.SelectOptionAsync("#language", language);
+                foreach (var view in new[] { "upcoming", "outcomes", "patient", "rebooking" })
+                {
+                    await page.ClickAsync($"nav [data-view={view}]");
+                    if (view == "patient")
+                    {
+                        await page.FillAsync("#patient-id", "p2");
+                        await page.ClickAsync("#patient-form button");
+                        await page.WaitForSelectorAsync("#patient-view .session");
+                    }
+                    if (view == "rebooking") await page.WaitForSelectorAsync("#rebooking-rows tr");
+                    await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(""); // loaded (no eval: the CSP forbids it)
+                    var file = Path.Combine(folder, $"{view}-{language}-{device}.png");
+                    await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+                    Assert.True(new FileInfo(file).Length > 5_000, $"{file} is not a real picture");
+                }
+            }
+            await page.CloseAsync();
+        }
+        if (repository is null) Directory.Delete(folder, recursive: true);
     }
 }
