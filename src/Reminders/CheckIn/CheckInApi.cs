@@ -17,7 +17,7 @@ public static class CheckInApi
     {
         if (limits.Anonymous(request) is { } refused) return refused;
         if (Answer(request) is not { } answer) return BadAnswer();
-        return Page(request, neutral, await pages.HandleAsync(request.Query["token"], answer, act: false, null, ct));
+        return UnsubscribeApi.Page(request, neutral, await pages.HandleAsync(request.Query["token"], answer, act: false, null, ct), "check-in");
     }
 
     /// <summary><c>POST /api/check-in?token=&amp;answer=</c> (form field <c>weeks</c> 1, 2 or 4 for notYet; default 2): records the answer.</summary>
@@ -41,20 +41,11 @@ public static class CheckInApi
                 return Problems.Invalid("body", "The form data is malformed.");
             }
         }
-        return Page(request, neutral, await pages.HandleAsync(request.Query["token"], answer, act: true, weeks, ct));
+        return UnsubscribeApi.Page(request, neutral, await pages.HandleAsync(request.Query["token"], answer, act: true, weeks, ct), "check-in");
     }
 
     private static string? Answer(HttpRequest request) =>
         request.Query["answer"].ToString() is CheckInAnswer.NotYet or CheckInAnswer.NoLonger ? request.Query["answer"].ToString() : null;
 
     private static IResult BadAnswer() => Problems.Invalid("answer", $"answer must be {CheckInAnswer.NotYet} or {CheckInAnswer.NoLonger}.");
-
-    private static IResult Page(HttpRequest request, UnsubscribePages neutral, string? html)
-    {
-        if (html is not null) return TypedResults.Content(html, "text/html; charset=utf-8");
-        // A person in a browser gets a readable page; a program gets problem details. Both are 400.
-        return ContentNegotiation.PrefersHtml(request)
-            ? TypedResults.Content(neutral.InvalidLink(ContentNegotiation.PageLanguage(request)), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest)
-            : Problems.Invalid("token", "The check-in token is missing, altered or forged.");
-    }
 }

@@ -15,7 +15,7 @@ public static class UnsubscribeApi
     /// status and headers, and the server sends no body.
     /// </summary>
     public static async Task<IResult> ShowUnsubscribe(HttpRequest request, UnsubscribePages pages, RequestRateLimits limits, CancellationToken ct) =>
-        limits.Anonymous(request) ?? Page(request, pages, await pages.HandleAsync(request.Query["token"], UnsubscribePages.Action.Show, ct));
+        limits.Anonymous(request) ?? Page(request, pages, await pages.HandleAsync(request.Query["token"], UnsubscribePages.Action.Show, ct), "unsubscribe");
 
     /// <summary><c>POST /api/unsubscribe?token=</c>: opt out (form field <c>action=resubscribe</c>: opt back in). Idempotent.</summary>
     public static async Task<IResult> Unsubscribe(HttpRequest request, UnsubscribePages pages, RequestRateLimits limits, CancellationToken ct)
@@ -35,15 +35,16 @@ public static class UnsubscribeApi
                 return Problems.Invalid("body", "The form data is malformed.");
             }
         }
-        return Page(request, pages, await pages.HandleAsync(request.Query["token"], action, ct));
+        return Page(request, pages, await pages.HandleAsync(request.Query["token"], action, ct), "unsubscribe");
     }
 
-    private static IResult Page(HttpRequest request, UnsubscribePages pages, string? html)
+    /// <summary>A patient link's page; or, for a bad token, a readable page for a browser and problem details for a program (both 400).</summary>
+    internal static IResult Page(HttpRequest request, UnsubscribePages pages, string? html, string link)
     {
         if (html is not null) return TypedResults.Content(html, "text/html; charset=utf-8");
         // A person in a browser gets a readable page; a program gets problem details. Both are 400.
         return ContentNegotiation.PrefersHtml(request)
             ? TypedResults.Content(pages.InvalidLink(ContentNegotiation.PageLanguage(request)), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest)
-            : Problems.Invalid("token", "The unsubscribe token is missing, altered or forged.");
+            : Problems.Invalid("token", $"The {link} token is missing, altered or forged.");
     }
 }
