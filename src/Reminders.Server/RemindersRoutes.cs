@@ -35,6 +35,9 @@ public static class RemindersRoutes
         api.MapPost("/clinics/{clinicId}/keys", ClinicKeysApi.IssueKey).DescribeIssueClinicKey();
         api.MapGet("/clinics/{clinicId}/keys", ClinicKeysApi.ListKeys).DescribeListClinicKeys();
         api.MapDelete("/clinics/{clinicId}/keys/{keyId}", ClinicKeysApi.RevokeKey).DescribeRevokeClinicKey();
+        api.MapPost("/clinics/{clinicId}/sign-in-links", StaffSignInApi.IssueSignInLink).DescribeIssueSignInLink();
+        api.MapDelete("/clinics/{clinicId}/staff-sessions", StaffSignInApi.RevokeSessions).DescribeRevokeStaffSessions();
+        api.MapPost("/staff-sessions", StaffSignInApi.StartSession).DescribeStartStaffSession();
         api.MapPost("/clinics/{clinicId}/plan-preview", PlanPreviewApi.PreviewPlan).DescribePreviewPlan();
         api.MapPut("/clinics/{clinicId}/treatments/{treatmentId}", TreatmentsApi.PutTreatment).DescribePutTreatment();
         api.MapGet("/clinics/{clinicId}/treatments/{treatmentId}", TreatmentsApi.GetTreatment).DescribeGetTreatment();

@@ -67,7 +67,7 @@ internal static class DescriptionConventions
 
     private static RouteHandlerBuilder RefusesStaff(this RouteHandlerBuilder route, bool staffMay) => staffMay
         ? route
-        : route.Responds(403, typeof(ProblemDetails), "A staff key (rs_…): it may only read and cancel sessions; this call needs the clinic's integration key.", ProblemJson);
+        : route.Responds(403, typeof(ProblemDetails), "A staff key (rs_…) or staff session (rt_…): it may only read and cancel sessions; this call needs the clinic's integration key.", ProblemJson);
 
     public static RouteHandlerBuilder RequiresAdminKey(this RouteHandlerBuilder route) =>
         route.RequiresKey(OpenApiSetup.AdminKeyScheme, $"No {ApiAuthentication.AdminKeyHeader}, or a wrong one (or no admin key is set).");

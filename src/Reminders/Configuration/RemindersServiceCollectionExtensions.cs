@@ -55,6 +55,7 @@ public static class RemindersServiceCollectionExtensions
                 "Reminders:RateLimits:{Clinic,Anonymous}:PermitsPerSecond must be 0.0001 to 1000000 and Burst 1 to 1000000.")
             .ValidateOnStart();
         services.AddSingleton<RequestRateLimits>();
+        services.AddSingleton<Dashboard.StaffSignIns>();
         services.AddSingleton<ApiAuthentication>();
         services.AddSingleton<PatientRecords>();
         services.AddSingleton<DueIndex>();

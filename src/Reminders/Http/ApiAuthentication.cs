@@ -4,11 +4,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Reminders.Clinics;
 using Reminders.Configuration;
+using Reminders.Dashboard;
 
 namespace Reminders.Http;
 
-/// <summary>Who is calling: the admin (<c>X-Admin-Key</c>) or a clinic (<c>X-Api-Key</c>, which alone decides whose data a call sees).</summary>
-public sealed class ApiAuthentication(ClinicDirectory clinics, IOptions<RemindersOptions> options, RequestRateLimits limits)
+/// <summary>
+/// Who is calling: the admin (<c>X-Admin-Key</c>) or a clinic (<c>X-Api-Key</c>, which alone decides whose data a call
+/// sees: an integration key, a staff key, or a staff session from a sign-in link).
+/// </summary>
+public sealed class ApiAuthentication(ClinicDirectory clinics, StaffSignIns signIns, IOptions<RemindersOptions> options, RequestRateLimits limits)
 {
     public const string AdminKeyHeader = "X-Admin-Key";
     public const string ClinicKeyHeader = "X-Api-Key";
@@ -34,11 +38,13 @@ public sealed class ApiAuthentication(ClinicDirectory clinics, IOptions<Reminder
     public async Task<ClinicCall> ClinicAsync(HttpRequest request, CancellationToken ct, bool staffMay = false)
     {
         var presented = request.Headers[ClinicKeyHeader].ToString();
-        if (string.IsNullOrEmpty(presented) || presented.Length > 200) return new(null, null);
-        var clinic = await clinics.FindByApiKeyAsync(presented, ct);
+        if (string.IsNullOrEmpty(presented) || presented.Length > 300) return new(null, null);
+        // A staff session (from a sign-in link) is staff scope, like a staff key.
+        var session = StaffSignIns.IsSessionKey(presented);
+        var clinic = session ? await signIns.AuthenticateAsync(presented, ct) : await clinics.FindByApiKeyAsync(presented, ct);
         if (clinic is null) return new(null, null);
         if (limits.Clinic(clinic.Id) is { } refused) return new(null, refused);
-        return ApiKey.IsStaff(presented) && !staffMay ? new(null, StaffMayNot()) : new(clinic, null);
+        return (session || ApiKey.IsStaff(presented)) && !staffMay ? new(null, StaffMayNot()) : new(clinic, null);
     }
 
     public static IResult StaffMayNot() => Problems.Forbidden(

@@ -24,24 +24,15 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         var settings = new TestSettings(azurite.ConnectionString);
         _host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
         {
-            var options = new TableClientOptions();
-            options.AddPolicy(_gate, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(new TableServiceClient(settings.ConnectionString, options));
+            _gate.Install(services, settings.ConnectionString);
         });
     }
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-Admin-Key", TestSettings.AdminKey);
-        return await _host.Client.SendAsync(request);
-    }
-
     private async Task<string[]> ListedIdsAsync(string clinicId)
     {
-        var response = await AdminAsync(HttpMethod.Get, $"/api/clinics/{clinicId}/keys");
+        var response = await _host.AdminSendAsync(HttpMethod.Get, $"/api/clinics/{clinicId}/keys");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["keys"]!.AsArray().Select(k => k!["id"]!.GetValue<string>()).ToArray();
     }
@@ -62,7 +53,7 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         var inFlight = UseAsync(key);
         await held.Reached;
 
-        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
         held.Release();
         await inFlight; // began before the revocation: either answer is fair
 
@@ -84,7 +75,7 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         var inFlight = UseAsync(legacy);
         await held.Reached;
 
-        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
         held.Release();
         await inFlight;
 
@@ -117,10 +108,10 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         var before = await ListedIdsAsync("c1");
         // The issue has written its listing row and waits to write the key row; an admin sees the new id and revokes it.
         var held = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
-        var issuing = AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var issuing = _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         await held.Reached;
         var id = Assert.Single((await ListedIdsAsync("c1")).Except(before));
-        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
         held.Release();
         var issued = await issuing;
 
@@ -143,12 +134,12 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         await _host.CreateClinicAsync("c1");
         var before = await ListedIdsAsync("c1");
         var keyRow = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
-        var issuing = AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var issuing = _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         await keyRow.Reached;
         var id = Assert.Single((await ListedIdsAsync("c1")).Except(before));
         // The revocation finds no key row yet and is about to delete the listing row; the issue then completes.
         var listingDelete = _gate.HoldFirst(c => c.Method == "DELETE" && c.Url.Contains($"keys:c1',RowKey='{id}'", StringComparison.Ordinal));
-        var revoking = AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}");
+        var revoking = _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}");
         await listingDelete.Reached;
         keyRow.Release();
         var issued = await issuing;
@@ -166,14 +157,14 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     {
         await _host.CreateClinicAsync("c1");
         for (var i = 2; i < ClinicKeys.MaxKeysPerClinic; i++)
-            Assert.Equal(HttpStatusCode.Created, (await AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys")).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys")).StatusCode);
         Assert.Equal(ClinicKeys.MaxKeysPerClinic - 1, (await ListedIdsAsync("c1")).Length);
 
         // The first issue has counted nine and is about to write its listing row; the second runs meanwhile.
         var held = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"keys:c1\"", StringComparison.Ordinal));
-        var first = AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var first = _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         await held.Reached;
-        var second = await AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var second = await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         held.Release();
         var statuses = new[] { (await first).StatusCode, second.StatusCode };
 
@@ -194,7 +185,7 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
         await tables.ApiKeys.AddEntityAsync(new ClinicKeyListingEntity { PartitionKey = ClinicKeyListingEntity.PartitionOf("c1"), RowKey = id, CreatedAt = _host.Time.GetUtcNow() });
         Assert.Contains(id, await ListedIdsAsync("c1"));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
 
         Assert.DoesNotContain(id, await ListedIdsAsync("c1"));
         // The other clinic's key is untouched: c1's admin call reached nothing of c2's.

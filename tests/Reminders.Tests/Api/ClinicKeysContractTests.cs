@@ -15,16 +15,9 @@ namespace Reminders.Tests.Api;
 /// <summary>Issuing, listing and revoking clinic API keys over HTTP on both hosts; keys from before key ids keep working.</summary>
 public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(azurite)
 {
-    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, string? adminKey = TestSettings.AdminKey)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (adminKey is not null) request.Headers.Add("X-Admin-Key", adminKey);
-        return await Host.Client.SendAsync(request);
-    }
-
     private async Task<JsonObject> IssueAsync(string clinicId)
     {
-        var response = await AdminAsync(HttpMethod.Post, $"/api/clinics/{clinicId}/keys");
+        var response = await Host.AdminSendAsync(HttpMethod.Post, $"/api/clinics/{clinicId}/keys");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var key = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal($"/api/clinics/{clinicId}/keys/{key["id"]}", response.Headers.Location?.OriginalString);
@@ -33,7 +26,7 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
 
     private async Task<JsonArray> ListAsync(string clinicId)
     {
-        var response = await AdminAsync(HttpMethod.Get, $"/api/clinics/{clinicId}/keys");
+        var response = await Host.AdminSendAsync(HttpMethod.Get, $"/api/clinics/{clinicId}/keys");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["keys"]!.AsArray();
     }
@@ -56,12 +49,12 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
         Assert.Equal(Host.Time.GetUtcNow(), a["createdAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (await UseAsync(first), await UseAsync(keyA), await UseAsync(keyB)));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{a["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{a["id"]}")).StatusCode);
 
         // Immediate on the instance that revoked, although the key was just used (and so cached).
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(keyA));
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (await UseAsync(first), await UseAsync(keyB)));
-        Assert.Equal(HttpStatusCode.NotFound, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{a["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{a["id"]}")).StatusCode);
     }
 
     [Fact]
@@ -72,7 +65,7 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
         var second = (await IssueAsync("c1"))["apiKey"]!.GetValue<string>();
         await Host.CreateClinicAsync("c2");
 
-        var response = await AdminAsync(HttpMethod.Get, "/api/clinics/c1/keys");
+        var response = await Host.AdminSendAsync(HttpMethod.Get, "/api/clinics/c1/keys");
         var text = await response.Content.ReadAsStringAsync();
         var keys = (await ListAsync("c1")).Select(k => k!.AsObject()).ToArray();
 
@@ -98,16 +91,16 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
 
         foreach (var adminKey in new[] { null, "wrong" })
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys", adminKey)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Get, "/api/clinics/c1/keys", adminKey)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}", adminKey)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys", adminKey)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Host.AdminSendAsync(HttpMethod.Get, "/api/clinics/c1/keys", adminKey)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}", adminKey)).StatusCode);
         }
         // A clinic's own key is no admin key.
         Assert.Equal(HttpStatusCode.Unauthorized, (await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/keys", key)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await AdminAsync(HttpMethod.Delete, $"/api/clinics/c2/keys/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await AdminAsync(HttpMethod.Post, "/api/clinics/nobody/keys")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await AdminAsync(HttpMethod.Get, "/api/clinics/nobody/keys")).StatusCode);
-        var bad = await AdminAsync(HttpMethod.Delete, "/api/clinics/c1/keys/NOT-AN-ID");
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c2/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/nobody/keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.AdminSendAsync(HttpMethod.Get, "/api/clinics/nobody/keys")).StatusCode);
+        var bad = await Host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/keys/NOT-AN-ID");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.NotNull((await bad.ProblemAsync())["errors"]!["keyId"]);
         Assert.Equal(HttpStatusCode.NotFound, await UseAsync(key));
@@ -119,7 +112,7 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
         await Host.CreateClinicAsync("c1");
         for (var i = 1; i < ClinicKeys.MaxKeysPerClinic; i++) await IssueAsync("c1");
 
-        var response = await AdminAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var response = await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("revoke one first", (await response.ProblemAsync())["detail"]!.GetValue<string>());
@@ -164,11 +157,11 @@ public abstract class ClinicKeysContractTests(Azurite azurite) : HostedApiTests(
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, await UseAsync(legacy));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await AdminAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(legacy));
         Assert.Equal(HttpStatusCode.NotFound, await UseAsync(issued));
         Assert.DoesNotContain(ClinicKeys.LegacyId, (await ListAsync("c1")).Select(k => k!["id"]!.GetValue<string>()));
-        Assert.Equal(HttpStatusCode.NotFound, (await AdminAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
     }
 
     [Fact]

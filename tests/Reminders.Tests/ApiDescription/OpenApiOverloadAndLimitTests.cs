@@ -67,7 +67,7 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
         Assert.Equal(["CancelBooking", "CancelSession", "CheckIn", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
             "GetOpenApiDocument", "GetOwnClinic", "GetPatient", "GetSendPlan", "GetStats", "GetTreatment", "GetWebhook", "Health", "HealthReady", "LiftBounce",
             "ListTreatments", "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession",
-            "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowCheckIn", "ShowCheckInHead", "ShowUnsubscribe", "ShowUnsubscribeHead", "Unsubscribe",
+            "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowCheckIn", "ShowCheckInHead", "ShowUnsubscribe", "ShowUnsubscribeHead", "StartStaffSession", "Unsubscribe",
             "ValidateEmailEvents"], limited);
     }
 

@@ -79,6 +79,35 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sign_in_link_signs_one_tab_in_once_and_leaves_no_token_in_the_address_bar()
+    {
+        Assert.SkipUnless(File.Exists(Chromium), $"No Chromium at {Chromium}: install Debian's chromium (apt-get install -y chromium); .ci/run does.");
+        var issued = await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links");
+        var link = new Uri((await issued.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>());
+        // The link names the public host; here the same path and fragment on the test server.
+        var local = new Uri(_host.Client.BaseAddress!, link.PathAndQuery + link.Fragment).AbsoluteUri;
+        var token = link.Fragment["#sign-in=".Length..];
+        var context = await _browser.NewContextAsync(new() { Locale = "en-GB" });
+
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(local);
+        await page.WaitForSelectorAsync("#upcoming:not([hidden]) .day", new() { Timeout = 10_000 });
+        Assert.DoesNotContain(token, page.Url);
+        Assert.DoesNotContain("#", page.Url);
+        Assert.StartsWith("rt_", await page.EvaluateAsync<string>("sessionStorage.getItem('staffKey')"));
+        Assert.Equal("· Clínica Lumbar c1", await page.TextContentAsync("#clinic-name"));
+
+        // Another tab is not signed in (the session lives in the first tab only), and the link does not work twice.
+        var second = await context.NewPageAsync();
+        await second.GotoAsync(local);
+        await second.WaitForSelectorAsync("#sign-in:not([hidden])");
+        Assert.Contains("does not work any more", await second.TextContentAsync("#sign-in-error"));
+        Assert.True(await second.IsHiddenAsync("nav"));
+        Assert.Null(await second.EvaluateAsync<string?>("sessionStorage.getItem('staffKey')"));
+        await context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_patient_is_looked_up_shown_as_text_and_a_session_cancelled_after_the_confirm_step()
     {
         var page = await SignedInPageAsync();

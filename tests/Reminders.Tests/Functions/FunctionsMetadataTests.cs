@@ -46,6 +46,9 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "ShowCheckIn", "httpTrigger", "check-in", "get,head", "Anonymous" }, // mail scanners follow and probe links
         { "CheckIn", "httpTrigger", "check-in", "post", "Anonymous" },
         { "GetDashboard", "httpTrigger", "dashboard/{file?}", "get", "Anonymous" }, // static files; the page signs in with a staff key
+        { "IssueSignInLink", "httpTrigger", "clinics/{clinicId}/sign-in-links", "post", "Function" },
+        { "RevokeStaffSessions", "httpTrigger", "clinics/{clinicId}/staff-sessions", "delete", "Function" },
+        { "StartStaffSession", "httpTrigger", "staff-sessions", "post", "Anonymous" }, // a browser opening a sign-in link has no function key
         { "ReceiveEmailEvents", "httpTrigger", "events/email", "post", "Function" }, // and the subscription secret
         { "ValidateEmailEvents", "httpTrigger", "events/email", "options", "Function" },
         { "GetOpenApiDocument", "httpTrigger", "openapi.json", "get", "Anonymous" },

@@ -15,6 +15,14 @@ public static class ApiCalls
         return await host.Client.SendAsync(request);
     }
 
+    /// <summary>An admin call (<c>X-Admin-Key</c>, the right one unless <paramref name="adminKey"/> says otherwise) without a body.</summary>
+    public static async Task<HttpResponseMessage> AdminSendAsync(this IApiHost host, HttpMethod method, string path, string? adminKey = TestSettings.AdminKey)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (adminKey is not null) request.Headers.Add("X-Admin-Key", adminKey);
+        return await host.Client.SendAsync(request);
+    }
+
     /// <summary>Madrid clinic with the default windows unless <paramref name="settings"/> says otherwise; returns its API key.</summary>
     public static async Task<string> CreateClinicAsync(this IApiHost host, string clinicId, Dictionary<string, object?>? settings = null)
     {

@@ -12,9 +12,7 @@ public static class OneAtATimeServer
     public static Task<ServerHost> StartAsync(string connectionString, StorageGate gate) =>
         ServerHost.StartAsync(new TestSettings(connectionString), TestClock.New(), services =>
         {
-            var options = new TableClientOptions();
-            options.AddPolicy(gate, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(new TableServiceClient(connectionString, options));
+            gate.Install(services, connectionString);
             services.PostConfigure<Reminders.Configuration.RemindersOptions>(o =>
             {
                 o.MaxConcurrentRequests = 1;

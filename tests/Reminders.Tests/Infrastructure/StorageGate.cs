@@ -1,5 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Reminders.Tests.Infrastructure;
 
@@ -34,6 +36,14 @@ public sealed class StorageGate : HttpPipelinePolicy
     }
 
     private sealed record Rule(Func<Call, bool> Match, Hold? Hold, int? FailWith, bool Once);
+
+    /// <summary>Puts this gate in front of the service's table client (a host's service overrides).</summary>
+    public void Install(IServiceCollection services, string connectionString)
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(this, HttpPipelinePosition.PerCall);
+        services.AddSingleton(new TableServiceClient(connectionString, options));
+    }
 
     /// <summary>Holds the first request that matches, until released.</summary>
     public Hold HoldFirst(Func<Call, bool> match)

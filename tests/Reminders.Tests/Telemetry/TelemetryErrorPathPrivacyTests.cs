@@ -27,9 +27,7 @@ public sealed class TelemetryErrorPathPrivacyTests(Azurite azurite)
         await using (var host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
         {
             capture.Register(services);
-            var options = new TableClientOptions();
-            options.AddPolicy(gate, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(new TableServiceClient(settings.ConnectionString, options));
+            gate.Install(services, settings.ConnectionString);
         }))
         {
             var apiKey = await host.CreateClinicAsync("tel-err");

@@ -41,9 +41,7 @@ public sealed class WebhookSafetyTests(Azurite azurite) : IAsyncLifetime
         };
         _host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
         {
-            var options = new TableClientOptions();
-            options.AddPolicy(_gate, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(new TableServiceClient(settings.ConnectionString, options));
+            _gate.Install(services, settings.ConnectionString);
         });
         return _host;
     }

@@ -1,11 +1,12 @@
-// The clinic dashboard: plain ES module, public API only. The staff key lives in sessionStorage (this tab, gone when it
-// closes) and travels only in the X-Api-Key header, never in a URL. Every value is written with textContent: nothing
-// from the API is ever parsed as HTML.
+// The clinic dashboard: plain ES module, public API only. The staff key (or the session a sign-in link starts) lives in
+// sessionStorage (this tab, gone when it closes) and travels only in the X-Api-Key header, never in a URL. Every value
+// is written with textContent: nothing from the API is ever parsed as HTML.
 const strings = {
   en: {
     title: "Reminders", upcoming: "Upcoming", outcomes: "Recent outcomes", patient: "Patient", signOut: "Sign out", language: "Language",
-    signInTitle: "Sign in", signInHelp: "Paste the staff key your clinic's administrator gave you. It is kept only in this tab.",
-    key: "Staff key", signIn: "Sign in", badKey: "That key does not work.", upcomingTitle: "Who gets reminded in the next 30 days",
+    signInTitle: "Sign in", signInHelp: "Open the sign-in link your clinic's administrator sent you, or paste your staff key. It is kept only in this tab.",
+    key: "Staff key", signIn: "Sign in", badKey: "That key does not work.", badLink: "That sign-in link does not work any more (each works once, for a short time): ask for a new one.",
+    sessionEnded: "Your session has ended: sign in again.", upcomingTitle: "Who gets reminded in the next 30 days",
     outcomesTitle: "What happened in the last 30 days", date: "Date", patientId: "Patient", status: "Status", why: "Why",
     patientTitle: "Look up a patient", lookUp: "Look up", noPatient: "No patient with that id.", reminders: "reminders",
     step: "step", cancel: "Cancel this session", confirmCancel: "Cancel this session? Its reminders stop.", cancelled: "cancelled",
@@ -15,8 +16,9 @@ const strings = {
   },
   es: {
     title: "Recordatorios", upcoming: "Próximos", outcomes: "Resultados recientes", patient: "Paciente", signOut: "Salir", language: "Idioma",
-    signInTitle: "Entrar", signInHelp: "Pegue la clave de personal que le dio el administrador de la clínica. Solo se guarda en esta pestaña.",
-    key: "Clave de personal", signIn: "Entrar", badKey: "Esa clave no funciona.", upcomingTitle: "A quién se recordará en los próximos 30 días",
+    signInTitle: "Entrar", signInHelp: "Abra el enlace de acceso que le envió el administrador de la clínica, o pegue su clave de personal. Solo se guarda en esta pestaña.",
+    key: "Clave de personal", signIn: "Entrar", badKey: "Esa clave no funciona.", badLink: "Ese enlace de acceso ya no funciona (cada uno sirve una vez, poco tiempo): pida uno nuevo.",
+    sessionEnded: "Su sesión ha terminado: vuelva a entrar.", upcomingTitle: "A quién se recordará en los próximos 30 días",
     outcomesTitle: "Qué pasó en los últimos 30 días", date: "Fecha", patientId: "Paciente", status: "Estado", why: "Motivo",
     patientTitle: "Buscar un paciente", lookUp: "Buscar", noPatient: "No hay ningún paciente con ese id.", reminders: "recordatorios",
     step: "paso", cancel: "Cancelar esta sesión", confirmCancel: "¿Cancelar esta sesión? Sus recordatorios se detienen.", cancelled: "cancelada",
@@ -31,6 +33,11 @@ const state = { language: sessionStorage.getItem("language") ?? (navigator.langu
 const t = (key) => strings[state.language][key] ?? strings.en[key];
 const $ = (id) => document.getElementById(id);
 const key = () => sessionStorage.getItem("staffKey");
+
+// A sign-in link carries its one-use token after "#", which browsers never send to a server. Take it out of the
+// address bar and the history before anything else runs, so it is not bookmarked, shared or shown.
+const signInLink = new URLSearchParams(location.hash.slice(1)).get("sign-in");
+if (signInLink !== null) history.replaceState(null, "", location.pathname + location.search);
 
 function element(tag, text, className) {
   const node = document.createElement(tag);
@@ -48,7 +55,7 @@ function day(offset) {
 
 async function api(method, path) {
   const response = await fetch(path, { method, headers: { "X-Api-Key": key() ?? "" } });
-  if (response.status === 401 || response.status === 403) { signOut(); throw new Error("unauthorized"); }
+  if (response.status === 401 || response.status === 403) { signOut(); $("sign-in-error").textContent = t("sessionEnded"); throw new Error("unauthorized"); }
   return response;
 }
 
@@ -196,14 +203,15 @@ function signOut() {
   $("sign-in").hidden = false;
 }
 
-async function signIn(candidate) {
+async function signIn(candidate, refusal = "badKey") {
   const response = await fetch("/api/clinic", { headers: { "X-Api-Key": candidate } });
-  if (!response.ok) { $("sign-in-error").textContent = t("badKey"); return; }
+  if (!response.ok) { signOut(); $("sign-in-error").textContent = t(refusal); return; }
   const own = await response.json();
   [state.today, state.clinic] = [own.today, own.clinic];
   if (!sessionStorage.getItem("language")) { state.language = own.clinic.locale?.startsWith("es") ? "es" : "en"; translate(); }
   $("clinic-name").textContent = `· ${own.clinic.name}`;
   sessionStorage.setItem("staffKey", candidate);
+  $("sign-in-error").textContent = "";
   $("sign-in").hidden = true;
   document.querySelector("nav").hidden = false;
   await show("upcoming");
@@ -217,5 +225,16 @@ document.addEventListener("DOMContentLoaded", async () => {
   for (const button of document.querySelectorAll("nav [data-view]")) button.addEventListener("click", () => show(button.dataset.view));
   $("patient-form").addEventListener("submit", (e) => { e.preventDefault(); showPatient($("patient-id").value.trim()); });
   for (const button of document.querySelectorAll("[data-preview]")) button.addEventListener("click", () => openPreview(button.dataset.preview));
-  if (key()) await signIn(key()); else signOut();
+  if (signInLink) await redeem(signInLink);
+  else if (key()) await signIn(key(), "sessionEnded");
+  else signOut();
 });
+
+// Trades the link's token, once, for a staff session key (POST /api/staff-sessions), then signs in with it.
+async function redeem(token) {
+  const response = await fetch("/api/staff-sessions", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ signInLink: token }),
+  });
+  if (!response.ok) { signOut(); $("sign-in-error").textContent = t("badLink"); return; }
+  await signIn((await response.json()).sessionKey);
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.Dashboard;
+
+/// <summary>
+/// Revocation racing a sign-in, driven at the worst storage call by a <see cref="StorageGate"/> on the Server: it
+/// lands after a redemption checked for it and before the redemption wrote its row, and after a session's first use
+/// read the revocation row and before it cached the clinic. Either way the session does not work afterwards.
+/// </summary>
+public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
+{
+    private readonly StorageGate _gate = new();
+    private ServerHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = new TestSettings(azurite.ConnectionString);
+        _host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
+        {
+            _gate.Install(services, settings.ConnectionString);
+        });
+        await _host.CreateClinicAsync("c1");
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<string> LinkTokenAsync()
+    {
+        var url = (await (await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links")).Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
+        return url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..];
+    }
+
+    private async Task<HttpResponseMessage> RedeemAsync(string token) => await _host.Client.PostAsJsonAsync("/api/staff-sessions", new { signInLink = token });
+
+    private async Task<HttpStatusCode> UseAsync(string key) => (await _host.SendAsync(HttpMethod.Get, "/api/clinic", key)).StatusCode;
+
+    private Task<HttpResponseMessage> RevokeAsync() => _host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions");
+
+    [Fact]
+    public async Task A_revocation_landing_mid_redemption_voids_the_session_it_returns()
+    {
+        var token = await LinkTokenAsync();
+        _host.Time.Advance(TimeSpan.FromSeconds(1));
+        // The redemption has found no revocation and is writing its row: the revocation lands exactly then.
+        var held = _gate.HoldFirst(c => c.Method == "POST" && c.Body.Contains("staff-sign-in|c1", StringComparison.Ordinal));
+        var redeeming = RedeemAsync(token);
+        await held.Reached;
+        Assert.Equal(HttpStatusCode.NoContent, (await RevokeAsync()).StatusCode);
+        _host.Time.Advance(TimeSpan.FromSeconds(1)); // a session stamped with the time it was made would now outlive the revocation
+        held.Release();
+
+        var answer = await redeeming;
+        if (answer.StatusCode == HttpStatusCode.Created)
+            Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync((await answer.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>()));
+        else Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revocation_landing_while_a_session_is_first_looked_up_is_not_undone_by_the_cache()
+    {
+        var response = await RedeemAsync(await LinkTokenAsync());
+        var key = (await response.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>();
+        _host.Time.Advance(TimeSpan.FromSeconds(1));
+        // The lookup has read "not revoked" and waits on the clinic row: the revocation lands exactly then.
+        var held = _gate.HoldFirst(c => c.Method == "GET" && c.Url.Contains("Clinics(PartitionKey='clinic',RowKey='c1')", StringComparison.Ordinal));
+        var inFlight = UseAsync(key);
+        await held.Reached;
+        Assert.Equal(HttpStatusCode.NoContent, (await RevokeAsync()).StatusCode);
+        held.Release();
+        await inFlight; // began before the revocation: either answer is fair
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(key));
+    }
+
+    [Fact]
+    public async Task A_session_costs_no_storage_read_once_known_and_a_forged_one_none_at_all()
+    {
+        var response = await RedeemAsync(await LinkTokenAsync());
+        var key = (await response.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(key));
+
+        var before = _gate.Calls.Count;
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(key));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync("rt_" + new string('A', 120)));
+        Assert.Equal(before, _gate.Calls.Count);
+    }
+}
