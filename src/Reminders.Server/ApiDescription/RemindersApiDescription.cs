@@ -151,16 +151,22 @@ public static class RemindersApiDescription
 
     public static RouteHandlerBuilder DescribeGetSendPlan(this RouteHandlerBuilder route) => route
         .WithName("GetSendPlan").WithTags("Send plan")
-        .WithSummary("This clinic's reminders due in a date range, a page at a time (clinic).")
-        .WithDescription($"Whatever their status, in patient order. The range spans at most {SendPlanApi.MaxDays} days. " +
-                         "Pass continuationToken back for the next page until it is null; it works only for the same clinic and range.")
-        .WithQuery("from", required: true, "First reminder date of the range (yyyy-MM-dd).", Date())
-        .WithQuery("to", required: true, "Last reminder date of the range (yyyy-MM-dd), inclusive.", Date())
+        .WithSummary("This clinic's reminders due (or decided) in a date range, a page at a time (clinic).")
+        .WithDescription($"Whatever their status, in patient order. The range spans at most {SendPlanApi.MaxDays} days. by=decided selects " +
+                         "reminders by the day they got their current status (sent, skipped, expired, failed, or planned), in the clinic's time zone: " +
+                         "what happened lately, whenever the reminders were dated; a sequence's earlier steps are in each one's earlierSteps. " +
+                         "Pass continuationToken back for the next page until it is null; it works only for the same clinic, range and by.")
+        .WithQuery("from", required: true, "First day of the range (yyyy-MM-dd).", Date())
+        .WithQuery("to", required: true, "Last day of the range (yyyy-MM-dd), inclusive.", Date())
+        .WithQuery("by", required: false, "reminderDate (default: the reminder's date) or decided (the day it got its current status).",
+            new OpenApiSchema { Type = JsonSchemaType.String, Enum = [SendPlanApi.ByReminderDate, SendPlanApi.ByDecided] })
+        .WithQuery("include", required: false, "firstName: each reminder with its patient's first name (one more storage read per patient on the page: for pages a person reads).",
+            new OpenApiSchema { Type = JsonSchemaType.String, Enum = [SendPlanApi.IncludeFirstName] })
         .WithQuery("pageSize", required: false, $"Reminders per page, 1 to {SendPlanApi.MaxPageSize} (default {SendPlanApi.MaxPageSize}).",
             new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = SendPlanApi.MaxPageSize.ToString() })
         .WithQuery("continuationToken", required: false, "The previous page's continuationToken.", new OpenApiSchema { Type = JsonSchemaType.String })
         .Responds(200, typeof(SendPlanApi.Page), "One page.", Json)
-        .RespondsInvalid("A date is missing or not a real date, the range is reversed or too long, pageSize is out of range, or the token is not one given for this clinic and range.")
+        .RespondsInvalid("A date is missing or not a real date, the range is reversed or too long, by, include or pageSize is out of range, or the token is not one given for this clinic, range and by.")
         .RequiresClinicKey(staffMay: true);
 
     public static RouteHandlerBuilder DescribeRunSweep(this RouteHandlerBuilder route) => route

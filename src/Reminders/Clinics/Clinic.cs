@@ -39,6 +39,9 @@ public sealed record Clinic(
     /// <summary>"Today" for this clinic: its local date, which is what patients and staff mean by a date.</summary>
     public DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(LocalNow(time).DateTime);
 
+    /// <summary>The instant this clinic's local <paramref name="day"/> begins.</summary>
+    public DateTimeOffset StartOf(DateOnly day) => SendWindow.Instant(day, 0, TimeZone);
+
     public bool IsInSendWindow(TimeProvider time) => SendWindow.IsOpen(time.GetUtcNow(), TimeZone);
 
     /// <summary>When the window open now closes; null when it is closed.</summary>

@@ -19,6 +19,12 @@ public sealed record SessionView(
     string? MessageId,
     DeliveryView? Delivery = null)
 {
+    /// <summary>The patient's first name, where the call asked for it (the send plan's include=firstName).</summary>
+    public string? FirstName { get; init; }
+
+    /// <summary>When the reminder got its current status (sent, skipped, expired, failed, or planned): may be long after its date.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+
     /// <summary>The clinic's treatment the session names, if any.</summary>
     public string? TreatmentId { get; init; }
 
@@ -42,6 +48,7 @@ public sealed record SessionView(
         s.Cancelled, s.ReminderId, s.Status, s.Reason, s.Detail, s.SentAt, s.MessageId,
         deliveries is not null && deliveries.TryGetValue(s.ReminderId, out var d) ? d : null)
     {
+        DecidedAt = s.DecidedAt,
         TreatmentId = s.TreatmentId,
         Step = s.Step + 1,
         Steps = Plan.ReminderSteps.Count(s),

@@ -29,7 +29,17 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
         await _host.PostSessionOkAsync(integration, new { patientId = "p1", email = "ana@example.com", firstName = HostileName, injectionDate = _host.DaysAgo(70), sessionId = "s1" });
         await _host.PostSessionOkAsync(integration, new { patientId = "p2", email = "bo@example.com", firstName = "Bo", injectionDate = _host.DaysAgo(60), sessionId = "s1" });
         await _host.PostSessionOkAsync(integration, new { patientId = "p3", email = "cy@example.com", firstName = "Cy", injectionDate = _host.DaysAgo(80), sessionId = "s1" });
-        await _host.SweepAsync(); // p3's reminder (due 4 days ago) goes out: an outcome to show
+        // p4's treatment reminds twice: 14 days before relief ends (today) and on the day it ends (in 14 days).
+        var treatment = new { name = "Botulinum toxin, lumbar", reliefDays = 98, minReliefDays = 84, maxReliefDays = 180, reminderSteps = new[] { -14, 0 } };
+        using (var put = new HttpRequestMessage(HttpMethod.Put, "/api/clinics/c1/treatments/botox") { Content = JsonContent.Create(treatment) })
+        {
+            put.Headers.Add("X-Admin-Key", TestSettings.AdminKey);
+            Assert.True((await _host.Client.SendAsync(put)).IsSuccessStatusCode);
+        }
+        await _host.PostSessionOkAsync(integration, new { patientId = "p4", email = "di@example.com", firstName = "Di", injectionDate = _host.DaysAgo(84), sessionId = "s1", treatmentId = "botox" });
+        // p5's session is registered long after its relief ended: dated months ago, expired today.
+        await _host.PostSessionOkAsync(integration, new { patientId = "p5", email = "ed@example.com", firstName = "Ed", injectionDate = _host.DaysAgo(200), sessionId = "s1" });
+        await _host.SweepAsync(); // p3's reminder (due 4 days ago) and p4's first step go out: outcomes to show
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/clinics/c1/keys?scope=staff");
         request.Headers.Add("X-Admin-Key", TestSettings.AdminKey);
         _staffKey = (await (await _host.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
@@ -73,6 +83,9 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
         var pending = (await plan.Content.ReadFromJsonAsync<JsonObject>())!["reminders"]!.AsArray().Count(r => r!["status"]!.GetValue<string>() == "Pending");
         Assert.Equal($"{pending} reminders", await page.TextContentAsync("#upcoming-total"));
         Assert.Equal(pending, await page.Locator("#upcoming-days li").CountAsync());
+        // Each with the patient's first name, shown as text: p1's is markup, and nothing of it runs or renders.
+        Assert.Contains(await page.Locator("#upcoming-days li").AllTextContentsAsync(), li => li.StartsWith($"p1 {HostileName} · step 1/1 · Due on "));
+        Assert.Equal(0, await page.Locator("#upcoming-days img").CountAsync());
         Assert.DoesNotContain(_staffKey, page.Url);
         Assert.Equal(_staffKey, await page.EvaluateAsync<string>("sessionStorage.getItem('staffKey')"));
         Assert.Null(await page.EvaluateAsync<string?>("localStorage.getItem('staffKey')"));
@@ -105,6 +118,35 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
         Assert.True(await second.IsHiddenAsync("nav"));
         Assert.Null(await second.EvaluateAsync<string?>("sessionStorage.getItem('staffKey')"));
         await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Recent_outcomes_include_earlier_steps_and_late_decisions_and_filter_by_their_totals()
+    {
+        var page = await SignedInPageAsync();
+
+        await page.ClickAsync("nav [data-view=outcomes]");
+        await page.WaitForSelectorAsync("#outcomes-rows tr");
+        var rows = await page.Locator("#outcomes-rows tr").AllTextContentsAsync();
+        Assert.Equal(3, rows.Count);
+        Assert.Contains(rows, r => r.Contains("p3 Cy · step 1/1") && r.Contains("Sent"));
+        Assert.Contains(rows, r => r.Contains("p4 Di · step 1/2") && r.Contains("Sent")); // its session now waits on step 2
+        Assert.Contains(rows, r => r.Contains("p5 Ed · step 1/1") && r.Contains("Expired (ReliefEnded)")); // dated months ago
+        Assert.Equal("true", await page.GetAttributeAsync("#outcomes-totals button:has-text('All: 3')", "aria-pressed"));
+
+        await page.ClickAsync("#outcomes-totals button:has-text('Expired (ReliefEnded): 1')");
+        Assert.Equal(["p5"], (await page.Locator("#outcomes-rows tr").AllTextContentsAsync()).Select(r => r[10..].Split(' ')[0]));
+        Assert.Equal("true", await page.GetAttributeAsync("#outcomes-totals button:has-text('Expired')", "aria-pressed"));
+        await page.ClickAsync("#outcomes-totals button:has-text('Sent: 2')");
+        Assert.Equal(2, await page.Locator("#outcomes-rows tr").CountAsync());
+        await page.ClickAsync("#outcomes-totals button:has-text('Sent: 2')"); // pressed again: every row
+        Assert.Equal(3, await page.Locator("#outcomes-rows tr").CountAsync());
+        Assert.Equal("", await page.TextContentAsync("#outcomes-alert"));
+
+        // In Spanish the view is written again: statuses and totals in Spanish, the same rows.
+        await page.SelectOptionAsync("#language", "es");
+        await page.WaitForSelectorAsync("#outcomes-totals button:has-text('Todos: 3')");
+        Assert.Contains(await page.Locator("#outcomes-rows tr").AllTextContentsAsync(), r => r.Contains("p5 Ed · paso 1/1") && r.Contains("Caducado (ReliefEnded)"));
     }
 
     [Fact]

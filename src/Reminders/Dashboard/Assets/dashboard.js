@@ -13,6 +13,7 @@ const strings = {
     answers: "Answers", earlier: "Earlier steps", loading: "Loading…", failed: "Something went wrong; try again.", none: "Nothing here.",
     preview: "Email preview", previewTitle: "The email as patients see it", previewHelp: "Opens in a new tab for 15 minutes; its links change nothing.",
     rebooking: "Rebooking", rebookingTitle: "Reminded and rebooked, week by week", week: "Week", reminded: "Reminded", rebooked: "Rebooked within 60 days",
+    estimate: "relief estimate", all: "All", needAttention: "failed or bounced: check these patients' addresses", filterBy: "Show only",
   },
   es: {
     title: "Recordatorios", upcoming: "Próximos", outcomes: "Resultados recientes", patient: "Paciente", signOut: "Salir", language: "Idioma",
@@ -25,6 +26,7 @@ const strings = {
     answers: "Respuestas", earlier: "Pasos anteriores", loading: "Cargando…", failed: "Algo salió mal; inténtelo de nuevo.", none: "Nada aquí.",
     preview: "Vista previa", previewTitle: "El correo tal como lo ven los pacientes", previewHelp: "Se abre en otra pestaña durante 15 minutos; sus enlaces no cambian nada.",
     rebooking: "Nuevas citas", rebookingTitle: "Recordados y con nueva cita, semana a semana", week: "Semana", reminded: "Recordados", rebooked: "Nueva cita en 60 días",
+    estimate: "estimación del alivio", all: "Todos", needAttention: "fallidos o rebotados: revise las direcciones de estos pacientes", filterBy: "Mostrar solo",
   },
 };
 
@@ -46,6 +48,10 @@ function element(tag, text, className) {
   return node;
 }
 
+// The clinic's own date of an instant (the API's times are UTC).
+const localDay = (instant) => new Intl.DateTimeFormat("en-CA", { timeZone: state.clinic.timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+  .format(new Date(instant));
+
 // The clinic's today, as the service says (GET /api/clinic): not this computer's.
 function day(offset) {
   const d = new Date(`${state.today}T00:00:00Z`);
@@ -59,11 +65,11 @@ async function api(method, path) {
   return response;
 }
 
-async function plan(from, to) {
+async function plan(from, to, by = "reminderDate") {
   const reminders = [];
   let token = null;
   do {
-    const query = `from=${from}&to=${to}` + (token ? `&continuationToken=${encodeURIComponent(token)}` : "");
+    const query = `from=${from}&to=${to}&by=${by}&include=firstName` + (token ? `&continuationToken=${encodeURIComponent(token)}` : "");
     const page = await (await api("GET", `/api/reminders?${query}`)).json();
     reminders.push(...page.reminders);
     token = page.continuationToken;
@@ -89,30 +95,70 @@ async function showUpcoming() {
     group.append(element("h3", `${date} — ${byDay.get(date).length}`));
     const list = element("ul");
     for (const r of byDay.get(date))
-      list.append(element("li", `${r.patientId} · ${t("step")} ${r.step}/${r.steps} · ${r.detail ?? ""}`));
+      list.append(element("li", [who(r), `${t("step")} ${r.step}/${r.steps}`, r.detail, estimate(r)].filter(Boolean).join(" · ")));
     group.append(list);
     days.append(group);
   }
 }
 
+// The last 30 days' decisions. A session's status only ever moves forward in time, so every session that decided
+// anything in those days was last decided in them too (by=decided): its current reminder, if no longer pending, and
+// the earlier steps of its sequence, each kept by the day it was decided (sent, else dated).
+async function recentOutcomes() {
+  const rows = [];
+  for (const s of await plan(day(-30), day(0), "decided")) {
+    for (const e of s.earlierSteps ?? [])
+      rows.push({ ...e, patientId: s.patientId, firstName: s.firstName, steps: s.steps, delivery: null, on: e.sentAt ? localDay(e.sentAt) : e.reminderDate });
+    if (s.status !== "Pending") rows.push({ ...s, on: s.decidedAt || s.sentAt ? localDay(s.decidedAt ?? s.sentAt) : s.reminderDate });
+  }
+  return rows.filter((r) => r.on >= day(-30) && r.on <= day(0)).sort((a, b) => b.on.localeCompare(a.on));
+}
+
+const who = (r) => [r.patientId, r.firstName].filter(Boolean).join(" ");
+// Why this date, beyond the plan's own words: a relief estimate learnt from this patient's history.
+const estimate = (r) => r.reliefEstimate?.source === "patientHistory" ? `${t("estimate")}: ${r.reliefEstimate.basis}` : null;
+// Statuses in the page's language; reasons stay the API's codes (the "why" column says them in words).
+const statusNames = {
+  es: { Pending: "Pendiente", Sent: "Enviado", Skipped: "Omitido", Expired: "Caducado", Failed: "Fallido", Delivered: "Entregado",
+    Bounced: "Rebotado", Suppressed: "Suprimido", Quarantined: "En cuarentena", FilteredSpam: "Filtrado como spam", Expanded: "Expandido" },
+};
+const statusName = (status) => statusNames[state.language]?.[status] ?? status;
+const outcomeLabel = (r) => (r.reason ? `${statusName(r.status)} (${r.reason})` : statusName(r.status)) + (r.delivery ? ` · ${statusName(r.delivery.status)}` : "");
+const needsAttention = (r) => r.status === "Failed" || r.delivery?.status === "Bounced";
+
+// Totals at the top, each a button that shows only its rows (pressed again, or "All", shows every row).
 async function showOutcomes() {
-  const reminders = (await plan(day(-30), day(0))).filter((r) => r.status !== "Pending");
-  const totals = new Map();
-  for (const r of reminders) {
-    const label = r.reason ? `${r.status} (${r.reason})` : r.status;
-    totals.set(label, (totals.get(label) ?? 0) + 1);
-  }
-  const summary = $("outcomes-totals");
-  summary.replaceChildren(...[...totals].map(([label, count]) => element("span", `${label}: ${count}  `)));
-  const rows = $("outcomes-rows");
-  rows.replaceChildren();
-  for (const r of reminders.sort((a, b) => b.reminderDate.localeCompare(a.reminderDate))) {
-    const row = element("tr");
-    const bad = r.status === "Failed" || r.delivery?.status === "Bounced";
-    row.append(element("td", r.reminderDate), element("td", r.patientId),
-      element("td", r.delivery ? `${r.status} · ${r.delivery.status}` : r.status, bad ? "flag" : null), element("td", r.detail ?? r.reason ?? ""));
-    rows.append(row);
-  }
+  const rows = await recentOutcomes();
+  const totals = Map.groupBy(rows, outcomeLabel);
+  const attention = rows.filter(needsAttention).length;
+  $("outcomes-alert").textContent = attention ? `${attention} ${t("needAttention")}` : "";
+  const render = (label) => {
+    for (const button of $("outcomes-totals").querySelectorAll("button"))
+      button.setAttribute("aria-pressed", String(button.dataset.label === (label ?? "")));
+    const body = $("outcomes-rows");
+    body.replaceChildren();
+    for (const r of rows.filter((r) => label === null || outcomeLabel(r) === label)) {
+      const row = element("tr");
+      row.append(element("td", r.on), element("td", `${who(r)} · ${t("step")} ${r.step}/${r.steps}`),
+        element("td", outcomeLabel(r), needsAttention(r) ? "flag" : null), element("td", r.detail ?? r.reason ?? ""));
+      body.append(row);
+    }
+    if (!body.children.length) {
+      const empty = element("tr");
+      empty.append(element("td", t("none")));
+      body.append(empty);
+    }
+  };
+  const filter = (text, label) => {
+    const button = element("button", text, "secondary");
+    button.type = "button";
+    button.dataset.label = label ?? "";
+    button.addEventListener("click", () => render(button.getAttribute("aria-pressed") === "true" ? null : label));
+    return button;
+  };
+  $("outcomes-totals").replaceChildren(filter(`${t("all")}: ${rows.length}`, null),
+    ...[...totals].sort(([a], [b]) => a.localeCompare(b)).map(([label, list]) => filter(`${label}: ${list.length}`, label)));
+  render(null);
 }
 
 async function showPatient(id) {
@@ -125,10 +171,10 @@ async function showPatient(id) {
   for (const s of patient.sessions) {
     const block = element("div", null, "session");
     block.append(element("h4", `${s.sessionId} · ${s.injectionDate}${s.cancelled ? " · " + t("cancelled") : ""}`));
-    block.append(element("p", `${s.status}${s.reason ? " (" + s.reason + ")" : ""} · ${s.reminderDate} · ${t("step")} ${s.step}/${s.steps}`,
+    block.append(element("p", `${statusName(s.status)}${s.reason ? " (" + s.reason + ")" : ""} · ${s.reminderDate} · ${t("step")} ${s.step}/${s.steps}`,
       s.status === "Failed" ? "flag" : null));
     if (s.detail) block.append(element("p", s.detail));
-    if (s.earlierSteps?.length) block.append(element("p", `${t("earlier")}: ` + s.earlierSteps.map((e) => `${e.step} ${e.status}`).join(", ")));
+    if (s.earlierSteps?.length) block.append(element("p", `${t("earlier")}: ` + s.earlierSteps.map((e) => `${e.step} ${statusName(e.status)}`).join(", ")));
     if (s.checkIns?.length) block.append(element("p", `${t("answers")}: ` + s.checkIns.map((a) => a.answer + (a.weeks ? ` (${a.weeks})` : "")).join(", ")));
     if (!s.cancelled) {
       const cancel = element("button", t("cancel"), "secondary");
@@ -186,6 +232,7 @@ async function showRebooking() {
 const views = { upcoming: showUpcoming, outcomes: showOutcomes, patient: async () => {}, preview: async () => {}, rebooking: showRebooking };
 
 async function show(name) {
+  state.view = name;
   for (const id of Object.keys(views)) $(id).hidden = id !== name;
   for (const button of document.querySelectorAll("nav [data-view]")) {
     if (button.dataset.view === name) button.setAttribute("aria-current", "page");
@@ -219,7 +266,12 @@ async function signIn(candidate, refusal = "badKey") {
 
 document.addEventListener("DOMContentLoaded", async () => {
   translate();
-  $("language").addEventListener("change", (e) => { state.language = e.target.value; sessionStorage.setItem("language", state.language); translate(); });
+  $("language").addEventListener("change", async (e) => {
+    state.language = e.target.value;
+    sessionStorage.setItem("language", state.language);
+    translate();
+    if (key() && state.view) await show(state.view); // what the view wrote (statuses, counts) in the new language
+  });
   $("sign-in").addEventListener("submit", (e) => { e.preventDefault(); signIn($("key").value.trim()); });
   $("sign-out").addEventListener("click", signOut);
   for (const button of document.querySelectorAll("nav [data-view]")) button.addEventListener("click", () => show(button.dataset.view));

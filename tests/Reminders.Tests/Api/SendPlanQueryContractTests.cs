@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Reminders.Tests.Infrastructure;
+
+namespace Reminders.Tests.Api;
+
+/// <summary>
+/// The send plan's options on both hosts: <c>by=decided</c> finds reminders by the day they got their current status,
+/// whenever they were dated (what the dashboard's recent outcomes read), with tokens that only continue the same kind
+/// of query; <c>include=firstName</c> names each reminder's patient (what the dashboard's lists show).
+/// </summary>
+public abstract class SendPlanQueryContractTests(Azurite azurite) : HostedApiTests(azurite)
+{
+    private async Task<JsonObject> PageAsync(string apiKey, string query) =>
+        (await (await Host.SendAsync(HttpMethod.Get, "/api/reminders?" + query, apiKey)).Content.ReadFromJsonAsync<JsonObject>())!;
+
+    private static string[] Patients(JsonObject page) => page["reminders"]!.AsArray().Select(r => r!["patientId"]!.GetValue<string>()).Order().ToArray();
+
+    [Fact]
+    public async Task Reminders_are_found_by_the_day_they_were_decided_whenever_they_were_dated()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "old", email = "a@example.com", injectionDate = Host.DaysAgo(200) }); // expired on arrival
+        Host.Time.Advance(TimeSpan.FromDays(40));
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "late", email = "b@example.com", injectionDate = Host.DaysAgo(200) }); // dated ~4 months ago
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "new", email = "c@example.com", injectionDate = Host.DaysAgo(10) });   // planned today
+
+        var recent = await PageAsync(apiKey, $"from={Host.DaysAgo(30)}&to={Host.DaysAgo(0)}&by=decided");
+        Assert.Equal(["late", "new"], Patients(recent));
+        var late = recent["reminders"]!.AsArray().Single(r => r!["patientId"]!.GetValue<string>() == "late")!;
+        Assert.Equal("Expired", late["status"]!.GetValue<string>());
+        Assert.Equal(Host.Time.GetUtcNow(), late["decidedAt"]!.GetValue<DateTimeOffset>());
+        Assert.True(string.CompareOrdinal(late["reminderDate"]!.GetValue<string>(), Host.DaysAgo(100)) < 0);
+        // By reminder date the same range holds neither expired session.
+        Assert.Empty(Patients(await PageAsync(apiKey, $"from={Host.DaysAgo(30)}&to={Host.DaysAgo(0)}")));
+        Assert.Equal(["old"], Patients(await PageAsync(apiKey, $"from={Host.DaysAgo(45)}&to={Host.DaysAgo(35)}&by=decided")));
+    }
+
+    [Fact]
+    public async Task Include_firstName_names_each_reminders_patient_and_only_when_asked()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "a@example.com", firstName = "Ana", injectionDate = Host.DaysAgo(70), sessionId = "s1" });
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "a@example.com", injectionDate = Host.DaysAgo(60), sessionId = "s2" });
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p2", email = "b@example.com", injectionDate = Host.DaysAgo(70) });
+        var range = $"from={Host.DaysAgo(0)}&to={Host.DaysAgo(-30)}";
+
+        var named = (await PageAsync(apiKey, range + "&include=firstName"))["reminders"]!.AsArray();
+        Assert.Equal(["p1 Ana", "p1 Ana", "p2 "], named.Select(r => $"{r!["patientId"]} {r["firstName"]?.GetValue<string>()}").Order());
+        var plain = (await PageAsync(apiKey, range))["reminders"]!.AsArray();
+        Assert.All(plain, r => Assert.Null(r!["firstName"]?.GetValue<string>()));
+
+        var bad = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&include=email", apiKey);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("include", Assert.Single((await bad.ProblemAsync())["errors"]!.AsObject()).Key);
+    }
+
+    [Fact]
+    public async Task A_token_continues_only_the_kind_of_query_it_came_from_and_by_is_checked()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "a@example.com", injectionDate = Host.DaysAgo(70) });
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p2", email = "b@example.com", injectionDate = Host.DaysAgo(70) });
+        var range = $"from={Host.DaysAgo(0)}&to={Host.DaysAgo(0)}";
+
+        var first = await PageAsync(apiKey, range + "&by=decided&pageSize=1");
+        var token = Uri.EscapeDataString(first["continuationToken"]!.GetValue<string>());
+        Assert.Single(Patients(await PageAsync(apiKey, range + $"&by=decided&pageSize=1&continuationToken={token}")));
+        var crossed = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&pageSize=1&continuationToken={token}", apiKey);
+        Assert.Equal(HttpStatusCode.BadRequest, crossed.StatusCode);
+        Assert.NotNull((await crossed.ProblemAsync())["errors"]!["continuationToken"]);
+
+        foreach (var by in new[] { "sent", "decided&by=decided", "" })
+        {
+            var bad = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&by={by}", apiKey);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("by", Assert.Single((await bad.ProblemAsync())["errors"]!.AsObject()).Key);
+        }
+    }
+}
+
+public sealed class ServerSendPlanQueryContractTests(Azurite azurite) : SendPlanQueryContractTests(azurite)
+{
+    protected override async Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time) => await ServerHost.StartAsync(settings, time);
+}
+
+public sealed class FunctionsSendPlanQueryContractTests(Azurite azurite) : SendPlanQueryContractTests(azurite)
+{
+    protected override async Task<IApiHost> StartAsync(TestSettings settings, FakeTimeProvider time) => await FunctionsHost.StartAsync(settings, time);
+}
