@@ -6,7 +6,7 @@ const strings = {
     title: "Reminders", upcoming: "Upcoming", outcomes: "Recent outcomes", patient: "Patient", signOut: "Sign out", language: "Language",
     signInTitle: "Sign in", signInHelp: "Open the sign-in link your clinic's administrator sent you, or paste your staff key. It is kept only in this tab.",
     key: "Staff key", signIn: "Sign in", badKey: "That key does not work.", badLink: "That sign-in link does not work any more (each works once, for a short time): ask for a new one.",
-    sessionEnded: "Your session has ended: sign in again.", upcomingTitle: "Who gets reminded in the next 30 days",
+    sessionEnded: "Your session has ended: sign in again.", linkHelp: "You opened a sign-in link. It works once, in this tab only.", useLink: "Continue", upcomingTitle: "Who gets reminded in the next 30 days",
     outcomesTitle: "What happened in the last 30 days", date: "Date", patientId: "Patient", status: "Status", why: "Why",
     patientTitle: "Look up a patient", lookUp: "Look up", noPatient: "No patient with that id.", reminders: "reminders",
     step: "step", cancel: "Cancel this session", confirmCancel: "Cancel this session? Its reminders stop.", cancelled: "cancelled",
@@ -19,7 +19,7 @@ const strings = {
     title: "Recordatorios", upcoming: "Próximos", outcomes: "Resultados recientes", patient: "Paciente", signOut: "Salir", language: "Idioma",
     signInTitle: "Entrar", signInHelp: "Abra el enlace de acceso que le envió el administrador de la clínica, o pegue su clave de personal. Solo se guarda en esta pestaña.",
     key: "Clave de personal", signIn: "Entrar", badKey: "Esa clave no funciona.", badLink: "Ese enlace de acceso ya no funciona (cada uno sirve una vez, poco tiempo): pida uno nuevo.",
-    sessionEnded: "Su sesión ha terminado: vuelva a entrar.", upcomingTitle: "A quién se recordará en los próximos 30 días",
+    sessionEnded: "Su sesión ha terminado: vuelva a entrar.", linkHelp: "Ha abierto un enlace de acceso. Sirve una vez, solo en esta pestaña.", useLink: "Continuar", upcomingTitle: "A quién se recordará en los próximos 30 días",
     outcomesTitle: "Qué pasó en los últimos 30 días", date: "Fecha", patientId: "Paciente", status: "Estado", why: "Motivo",
     patientTitle: "Buscar un paciente", lookUp: "Buscar", noPatient: "No hay ningún paciente con ese id.", reminders: "recordatorios",
     step: "paso", cancel: "Cancelar esta sesión", confirmCancel: "¿Cancelar esta sesión? Sus recordatorios se detienen.", cancelled: "cancelada",
@@ -277,7 +277,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   for (const button of document.querySelectorAll("nav [data-view]")) button.addEventListener("click", () => show(button.dataset.view));
   $("patient-form").addEventListener("submit", (e) => { e.preventDefault(); showPatient($("patient-id").value.trim()); });
   for (const button of document.querySelectorAll("[data-preview]")) button.addEventListener("click", () => openPreview(button.dataset.preview));
-  if (signInLink) await redeem(signInLink);
+  // A person's click, not the page load, spends the link: mail and chat scanners that open links (some run their
+  // scripts) would otherwise use it up before its owner does.
+  if (signInLink) {
+    $("sign-in").hidden = true;
+    $("link-sign-in").hidden = false;
+    $("use-link").addEventListener("click", async () => { $("link-sign-in").hidden = true; await redeem(signInLink); }, { once: true });
+  }
   else if (key()) await signIn(key(), "sessionEnded");
   else signOut();
 });
