@@ -177,6 +177,49 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_keyboard_alone_signs_in_finds_a_patient_cancels_a_session_and_it_leaves_upcoming()
+    {
+        Assert.SkipUnless(File.Exists(Chromium), $"No Chromium at {Chromium}: install Debian's chromium (apt-get install -y chromium); .ci/run does.");
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 375, Height = 800 }, Locale = "en-GB" });
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // the confirm step, answered with Enter by a person
+        await page.GotoAsync(new Uri(_host.Client.BaseAddress!, "/").AbsoluteUri);
+
+        await TabToAsync(page, "#key");
+        await page.Keyboard.TypeAsync(_staffKey);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#upcoming:not([hidden]) .day");
+        var before = await page.Locator("#upcoming-days li").CountAsync();
+
+        await TabToAsync(page, "nav [data-view=patient]");
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle")); // a visible focus ring
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, "#patient-id");
+        await page.Keyboard.TypeAsync("p1");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#patient-view .session button");
+        await TabToAsync(page, "#patient-view .session button");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#patient-view h4:has-text('cancelled')");
+
+        await TabToAsync(page, "nav [data-view=upcoming]", backwards: true);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#upcoming:not([hidden]) .day");
+        Assert.Equal(before - 1, await page.Locator("#upcoming-days li").CountAsync());
+        Assert.DoesNotContain(await page.Locator("#upcoming-days li").AllTextContentsAsync(), li => li.StartsWith("p1 "));
+    }
+
+    /// <summary>Presses Tab (or Shift+Tab) until <paramref name="selector"/> has the focus: reachable by keyboard, or the test fails.</summary>
+    private static async Task TabToAsync(IPage page, string selector, bool backwards = false)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement?.matches(s) === true", selector)) return;
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+        }
+        Assert.Fail($"{selector} is not reachable with the keyboard.");
+    }
+
+    [Fact]
     public async Task The_rebooking_chart_is_drawn_from_the_statistics_and_the_preview_opens_the_clinics_email()
     {
         var page = await SignedInPageAsync();
