@@ -10,7 +10,7 @@ public sealed class ClinicFunctions(ApiAuthentication auth, ClinicDirectory clin
 {
     [Function("GetOwnClinic")]
     public Task<IResult> GetOwnClinic(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "clinic")] HttpRequest request, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinic")] HttpRequest request, CancellationToken ct) =>
         ClinicsApi.GetOwnClinic(request, auth, time, ct);
 
     [Function("PutClinic")]

@@ -17,6 +17,6 @@ public sealed class EmailPreviewFunctions(ApiAuthentication auth, ClinicDirector
 
     [Function("CreatePreviewLink")]
     public Task<IResult> CreatePreviewLink(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "clinics/{clinicId}/preview-link")] HttpRequest request, string clinicId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/preview-link")] HttpRequest request, string clinicId, CancellationToken ct) =>
         EmailPreviewApi.CreatePreviewLink(request, clinicId, auth, clinics, links, ct);
 }

@@ -9,12 +9,12 @@ public sealed class PatientFunctions(ApiAuthentication auth, PatientAdministrati
 {
     [Function("GetPatient")]
     public Task<IResult> GetPatient(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "patients/{patientId}")] HttpRequest request, string patientId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{patientId}")] HttpRequest request, string patientId, CancellationToken ct) =>
         PatientsApi.GetPatient(request, patientId, auth, patients, ct);
 
     [Function("CancelSession")]
     public Task<IResult> CancelSession(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "patients/{patientId}/sessions/{sessionId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "patients/{patientId}/sessions/{sessionId}")] HttpRequest request,
         string patientId, string sessionId, CancellationToken ct) =>
         PatientsApi.CancelSession(request, patientId, sessionId, auth, patients, ct);
 

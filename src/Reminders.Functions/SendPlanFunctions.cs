@@ -10,6 +10,6 @@ public sealed class SendPlanFunctions(ApiAuthentication auth, PatientRecords rec
 {
     [Function("GetSendPlan")]
     public Task<IResult> GetSendPlan(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reminders")] HttpRequest request, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reminders")] HttpRequest request, CancellationToken ct) =>
         SendPlanApi.GetSendPlan(request, auth, records, tokens, ledger, ct);
 }

@@ -9,6 +9,6 @@ public sealed class StatsFunctions(ApiAuthentication auth, RebookingStats stats,
 {
     [Function("GetStats")]
     public Task<IResult> GetStats(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "stats")] HttpRequest request, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats")] HttpRequest request, CancellationToken ct) =>
         StatsApi.GetStats(request, auth, stats, time, ct);
 }

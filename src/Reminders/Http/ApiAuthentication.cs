@@ -31,9 +31,10 @@ public sealed class ApiAuthentication(ClinicDirectory clinics, StaffSignIns sign
     }
 
     /// <summary>
-    /// The calling clinic, counted against its rate limit (<see cref="RequestRateLimits.Clinic"/>); or, with no clinic,
-    /// the answer: 401 for a missing or unknown key, 429 past the clinic's limit, 403 for a staff key where
-    /// <paramref name="staffMay"/> is false (the default: a call must say it is one staff may make).
+    /// The calling clinic, counted against its rate limit (<see cref="RequestRateLimits.Clinic"/>; staff keys and
+    /// sessions against a second bucket of the same size); or, with no clinic, the answer: 401 for a missing or unknown
+    /// key, 403 for a staff credential where <paramref name="staffMay"/> is false (the default: a call must say it is
+    /// one staff may make), 429 past the limit.
     /// </summary>
     public async Task<ClinicCall> ClinicAsync(HttpRequest request, CancellationToken ct, bool staffMay = false)
     {
@@ -43,8 +44,10 @@ public sealed class ApiAuthentication(ClinicDirectory clinics, StaffSignIns sign
         var session = StaffSignIns.IsSessionKey(presented);
         var clinic = session ? await signIns.AuthenticateAsync(presented, ct) : await clinics.FindByApiKeyAsync(presented, ct);
         if (clinic is null) return new(null, null);
-        if (limits.Clinic(clinic.Id) is { } refused) return new(null, refused);
-        return (session || ApiKey.IsStaff(presented)) && !staffMay ? new(null, StaffMayNot()) : new(clinic, null);
+        var staff = session || ApiKey.IsStaff(presented);
+        if (staff && !staffMay) return new(null, StaffMayNot());
+        // Staff credentials draw on a bucket of their own: a leaked sign-in link must not starve the clinic's integration.
+        return limits.Clinic(staff ? clinic.Id + "|staff" : clinic.Id) is { } refused ? new(null, refused) : new(clinic, null);
     }
 
     public static IResult StaffMayNot() => Problems.Forbidden(

@@ -11,6 +11,7 @@ public static class SendPlanApi
 {
     public const int MaxDays = 92;
     public const int MaxPageSize = 500;
+    private static readonly DateOnly EarliestDate = new(1900, 1, 1), LatestDate = new(9998, 12, 31);
     private const string TokenPurpose = "send-plan-page", DecidedTokenPurpose = "send-plan-page/decided";
     public const string ByReminderDate = "reminderDate", ByDecided = "decided", IncludeFirstName = "firstName";
 
@@ -77,8 +78,11 @@ public static class SendPlanApi
     {
         var values = request.Query[name];
         if (values.Count != 1 || string.IsNullOrEmpty(values[0])) v.Add(name, $"{name} is required once, as yyyy-MM-dd.");
-        else if (DateOnly.TryParseExact(values[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        else v.Add(name, $"{name} must be a real date written yyyy-MM-dd.");
+        else if (!DateOnly.TryParseExact(values[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            v.Add(name, $"{name} must be a real date written yyyy-MM-dd.");
+        // Far enough from the calendar's ends that a day's start in any time zone, and the day after, exist.
+        else if (date < EarliestDate || date > LatestDate) v.Add(name, $"{name} must be from {EarliestDate:yyyy-MM-dd} to {LatestDate:yyyy-MM-dd}.");
+        else return date;
         return default;
     }
 }

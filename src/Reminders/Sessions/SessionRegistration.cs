@@ -119,12 +119,13 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
 
         if (!sameDates)
         {
-            ReminderPolicy.SetDates(session, reliefDays, remindDaysBefore, clinic.ClosedDays);
             var sameIdentity = existing is not null &&
                                existing.ReminderId == ReminderIdentity.For(clinic.Id, input.PatientId, input.SessionId, newSchedule.ReminderDate, existing.ReminderGeneration);
             // The same identity that was already sent must not be sent again.
-            if (!(sameIdentity && existing!.Status == ReminderStatus.Sent))
-                ReminderPolicy.StartFresh(session, clinic.Id, today, now);
+            var fresh = !(sameIdentity && existing!.Status == ReminderStatus.Sent);
+            if (fresh) KeepEmailOutcome(session); // before the dates change: it keeps the date it had
+            ReminderPolicy.SetDates(session, reliefDays, remindDaysBefore, clinic.ClosedDays);
+            if (fresh) ReminderPolicy.StartFresh(session, clinic.Id, today, now);
         }
         else if (revived && session is { Status: ReminderStatus.Skipped, Reason: SkipReason.Cancelled })
         {
@@ -132,6 +133,7 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
         }
         else if (emailChanged && session.Status == ReminderStatus.Failed)
         {
+            KeepEmailOutcome(session);
             ReminderPolicy.StartFresh(session, clinic.Id, today, now, resendSent: true);
         }
 
@@ -185,4 +187,13 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
     private sealed record DueSnapshot(bool Pending, Guid ReminderId, string? DuePartition, string? DueETag, string ReminderDate);
 
     private static DueSnapshot Snapshot(SessionEntity s) => new(s.IsPending, s.ReminderId, s.DuePartition, s.DueETag, s.ReminderDate);
+
+    /// <summary>
+    /// A reminder email that went out, or failed to, stays in the session's story (its earlier steps) when a re-posted
+    /// session replaces it with a new reminder: staff still see it was sent, when, and with which message id.
+    /// </summary>
+    private static void KeepEmailOutcome(SessionEntity session)
+    {
+        if (session.Status is ReminderStatus.Sent or ReminderStatus.Failed) ReminderSteps.Archive(session);
+    }
 }

@@ -86,6 +86,26 @@ public abstract class RateLimitContractTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task Staff_credentials_have_their_own_bucket_so_they_cannot_starve_the_integration()
+    {
+        await using var host = await StartLimitedAsync();
+        var integration = await host.CreateClinicAsync("c1");
+        var issued = await host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys?scope=staff");
+        var staff = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+
+        // A staff caller hammering (reads, and calls it may not make, which are refused before they count) ...
+        for (var i = 0; i < ClinicBurst * 2; i++)
+            Assert.Equal(HttpStatusCode.Forbidden, (await host.SendAsync(HttpMethod.Delete, "/api/patients/nobody", staff)).StatusCode);
+        for (var i = 0; i < ClinicBurst; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", staff)).StatusCode);
+        await AssertTooManyRequestsAsync(await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", staff));
+
+        // ... leaves the integration its whole burst.
+        for (var i = 0; i < ClinicBurst; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await host.SendAsync(HttpMethod.Get, "/api/patients/nobody", integration)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_401_not_counted_against_a_clinic()
     {
         await using var host = await StartLimitedAsync();

@@ -39,6 +39,25 @@ public abstract class SendPlanQueryContractTests(Azurite azurite) : HostedApiTes
     }
 
     [Fact]
+    public async Task A_sent_reminder_replaced_by_a_corrected_date_stays_in_the_story_the_outcomes_read()
+    {
+        var apiKey = await Host.CreateClinicAsync("c1");
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "a@example.com", injectionDate = Host.DaysAgo(80), sessionId = "s1" });
+        await Host.SweepAsync(); // due 4 days ago: sent now
+        Host.Time.Advance(TimeSpan.FromDays(3));
+        // The clinic corrects the injection date: a new reminder, in 19 days.
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "a@example.com", injectionDate = Host.DaysAgo(60), sessionId = "s1" });
+
+        var session = Assert.Single((await PageAsync(apiKey, $"from={Host.DaysAgo(30)}&to={Host.DaysAgo(0)}&by=decided"))["reminders"]!.AsArray())!;
+        Assert.Equal("Pending", session["status"]!.GetValue<string>());
+        var sent = Assert.Single(session["earlierSteps"]!.AsArray())!;
+        Assert.Equal("Sent", sent["status"]!.GetValue<string>());
+        Assert.Equal(Host.Time.GetUtcNow().AddDays(-3), sent["sentAt"]!.GetValue<DateTimeOffset>());
+        Assert.False(string.IsNullOrEmpty(sent["messageId"]!.GetValue<string>()));
+        Assert.Equal(Host.DaysAgo(7), sent["reminderDate"]!.GetValue<string>()); // the date it had, not the new one
+    }
+
+    [Fact]
     public async Task Include_firstName_names_each_reminders_patient_and_only_when_asked()
     {
         var apiKey = await Host.CreateClinicAsync("c1");
@@ -71,6 +90,14 @@ public abstract class SendPlanQueryContractTests(Azurite azurite) : HostedApiTes
         var crossed = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&pageSize=1&continuationToken={token}", apiKey);
         Assert.Equal(HttpStatusCode.BadRequest, crossed.StatusCode);
         Assert.NotNull((await crossed.ProblemAsync())["errors"]!["continuationToken"]);
+
+        // Dates at the calendar's ends, where a day's start in the clinic's zone or the day after does not exist.
+        foreach (var (dates, field) in new[] { ("from=9999-12-30&to=9999-12-31", "from"), ("from=0001-01-01&to=0001-01-02", "from") })
+        {
+            var edge = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{dates}&by=decided", apiKey);
+            Assert.Equal(HttpStatusCode.BadRequest, edge.StatusCode);
+            Assert.Contains(field, (await edge.ProblemAsync())["errors"]!.AsObject().Select(e => e.Key));
+        }
 
         foreach (var by in new[] { "sent", "decided&by=decided", "" })
         {

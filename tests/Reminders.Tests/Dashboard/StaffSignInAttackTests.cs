@@ -51,7 +51,7 @@ public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
         var redeeming = RedeemAsync(token);
         await held.Reached;
         Assert.Equal(HttpStatusCode.NoContent, (await RevokeAsync()).StatusCode);
-        _host.Time.Advance(TimeSpan.FromSeconds(1)); // a session stamped with the time it was made would now outlive the revocation
+        _host.Time.Advance(TimeSpan.FromSeconds(1)); // whatever the clock says after the revocation, it stands
         held.Release();
 
         var answer = await redeeming;
@@ -75,6 +75,27 @@ public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
         await inFlight; // began before the revocation: either answer is fair
 
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(key));
+    }
+
+    [Fact]
+    public async Task Instances_whose_clocks_disagree_agree_on_what_a_revocation_voids()
+    {
+        // A second instance on the same storage, its clock 5 s behind: it revokes, twice.
+        await using var slow = await ServerHost.StartAsync(_host.Settings, TestClock.New(_host.Time.GetUtcNow().AddSeconds(-5)));
+        var beforeRevocation = await LinkTokenAsync();
+        var session = await RedeemAsync(await LinkTokenAsync());
+        var key = (await session.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await slow.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions")).StatusCode);
+        var afterFirst = await LinkTokenAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await slow.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await RedeemAsync(beforeRevocation)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await RedeemAsync(afterFirst)).StatusCode); // the second revocation counts too
+        Assert.Equal(HttpStatusCode.Unauthorized, (await slow.SendAsync(HttpMethod.Get, "/api/clinic", key)).StatusCode);
+        var fresh = await RedeemAsync(await LinkTokenAsync());
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await UseAsync((await fresh.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>()));
     }
 
     [Fact]

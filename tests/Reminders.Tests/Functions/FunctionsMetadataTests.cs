@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -26,21 +27,21 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         { "ListTreatments", "httpTrigger", "clinics/{clinicId}/treatments", "get", "Function" },
         { "RegisterSession", "httpTrigger", "sessions", "post", "Function" },
         { "RegisterSessions", "httpTrigger", "sessions/batch", "post", "Function" },
-        { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Function" },
-        { "CancelSession", "httpTrigger", "patients/{patientId}/sessions/{sessionId}", "delete", "Function" },
+        { "GetPatient", "httpTrigger", "patients/{patientId}", "get", "Anonymous" }, // the dashboard calls it: a browser has no function key; X-Api-Key is checked
+        { "CancelSession", "httpTrigger", "patients/{patientId}/sessions/{sessionId}", "delete", "Anonymous" }, // the dashboard calls it: a browser has no function key; X-Api-Key is checked
         { "ErasePatient", "httpTrigger", "patients/{patientId}", "delete", "Function" },
         { "LiftBounce", "httpTrigger", "patients/{patientId}/bounce", "delete", "Function" },
         { "PutBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "put", "Function" },
         { "CancelBooking", "httpTrigger", "patients/{patientId}/bookings/{bookingId}", "delete", "Function" },
-        { "GetSendPlan", "httpTrigger", "reminders", "get", "Function" },
-        { "GetStats", "httpTrigger", "stats", "get", "Function" },
-        { "GetOwnClinic", "httpTrigger", "clinic", "get", "Function" },
+        { "GetSendPlan", "httpTrigger", "reminders", "get", "Anonymous" }, // the dashboard calls it: a browser has no function key; X-Api-Key is checked
+        { "GetStats", "httpTrigger", "stats", "get", "Anonymous" }, // the dashboard calls it: a browser has no function key; X-Api-Key is checked
+        { "GetOwnClinic", "httpTrigger", "clinic", "get", "Anonymous" }, // the dashboard calls it: a browser has no function key; X-Api-Key is checked
         { "RunSweep", "httpTrigger", "sweeps", "post", "Function" },
         { "Health", "httpTrigger", "health", "get", "Anonymous" },
         { "HealthLive", "httpTrigger", "health/live", "get", "Anonymous" },
         { "HealthReady", "httpTrigger", "health/ready", "get", "Anonymous" },
         { "GetEmailPreview", "httpTrigger", "email-preview", "get", "Anonymous" }, // a browser opens preview links without a function key
-        { "CreatePreviewLink", "httpTrigger", "clinics/{clinicId}/preview-link", "post", "Function" },
+        { "CreatePreviewLink", "httpTrigger", "clinics/{clinicId}/preview-link", "post", "Anonymous" }, // the dashboard calls it: a browser has no function key; X-Api-Key is checked
         { "ShowUnsubscribe", "httpTrigger", "unsubscribe", "get,head", "Anonymous" }, // link scanners probe with HEAD
         { "Unsubscribe", "httpTrigger", "unsubscribe", "post", "Anonymous" },
         { "ShowCheckIn", "httpTrigger", "check-in", "get,head", "Anonymous" }, // mail scanners follow and probe links
@@ -112,6 +113,35 @@ public sealed class FunctionsMetadataTests(Azurite azurite)
         Assert.Equal(Expected.Select(row => (string)row.Data.Item1).Order(), Functions().Select(f => f!["name"]!.GetValue<string>()).Order());
         var timer = Functions().Single(f => f!["name"]!.GetValue<string>() == "ReminderSweep")!["bindings"]![0]!;
         Assert.Equal("%ReminderSweepSchedule%", timer["schedule"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// A browser has no function key: every route the dashboard's script calls must be Anonymous on Azure (each checks
+    /// X-Api-Key itself), or the dashboard would sign in and then be refused by the platform.
+    /// </summary>
+    [Fact]
+    public void Every_route_the_dashboard_calls_needs_no_function_key()
+    {
+        var script = File.ReadAllText(Path.Combine(RepoRoot.Path, "src", "Reminders", "Dashboard", "Assets", "dashboard.js"));
+        // api("GET", `/api/...`) and fetch("/api/...", { method: "POST", ... }) (GET when no method is given).
+        static string Template(string raw) => Regex.Replace(raw, @"\$\{[^}]*\}", "x1");
+        var called = Regex.Matches(script, @"api\(""(\w+)"", [""`]/api/([^""`?]+)").Select(m => (Method: m.Groups[1].Value, Path: Template(m.Groups[2].Value)))
+            .Concat(Regex.Matches(script, @"fetch\([""`]/api/([^""`?]+)[""`](?:,\s*\{\s*method:\s*""(\w+)"")?")
+                .Select(m => (Method: m.Groups[2].Success ? m.Groups[2].Value : "GET", Path: Template(m.Groups[1].Value))))
+            .Distinct().ToList();
+        Assert.Contains(("GET", "reminders"), called);
+        Assert.Contains(("DELETE", "patients/x1/sessions/x1"), called);
+        Assert.Contains(("POST", "staff-sessions"), called);
+
+        var http = Functions().Select(f => f!["bindings"]!.AsArray().Single(b => b!["direction"]!.GetValue<string>() == "In")!)
+            .Where(b => b["type"]!.GetValue<string>() == "httpTrigger").ToList();
+        foreach (var (method, path) in called)
+        {
+            var serving = http.SingleOrDefault(b => b["methods"]!.AsArray().Any(m => string.Equals(m!.GetValue<string>(), method, StringComparison.OrdinalIgnoreCase))
+                && Regex.IsMatch(path, "^" + Regex.Replace(b["route"]!.GetValue<string>(), @"\{[^}]+\}", "[^/]+") + "$"));
+            Assert.True(serving is not null, $"no function serves {method} /api/{path}");
+            Assert.True("Anonymous" == serving["authLevel"]!.GetValue<string>(), $"{method} /api/{path} needs a function key");
+        }
     }
 
     [Fact]

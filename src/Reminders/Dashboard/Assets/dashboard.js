@@ -101,9 +101,10 @@ async function showUpcoming() {
   }
 }
 
-// The last 30 days' decisions. A session's status only ever moves forward in time, so every session that decided
-// anything in those days was last decided in them too (by=decided): its current reminder, if no longer pending, and
-// the earlier steps of its sequence, each kept by the day it was decided (sent, else dated).
+// The last 30 days' decisions. A session's decidedAt is the time of its latest decision (a send recorded late keeps
+// the time it went out), which is never before its earlier steps' decisions: so every session that decided anything
+// in those days has decidedAt in them (by=decided). Shown: its current reminder, if no longer pending, and its
+// sequence's earlier steps, each kept by the day it was decided (sent, else dated).
 async function recentOutcomes() {
   const rows = [];
   for (const s of await plan(day(-30), day(0), "decided")) {
@@ -251,13 +252,17 @@ function signOut() {
 }
 
 async function signIn(candidate, refusal = "badKey") {
-  const response = await fetch("/api/clinic", { headers: { "X-Api-Key": candidate } });
-  if (!response.ok) { signOut(); $("sign-in-error").textContent = t(refusal); return; }
+  // Kept first: a session a sign-in link just started must survive a failure that says nothing about it (a 429, a
+  // 5xx, the network); reloading the page then tries again. Only a refusal of the key itself forgets it.
+  sessionStorage.setItem("staffKey", candidate);
+  let response;
+  try { response = await fetch("/api/clinic", { headers: { "X-Api-Key": candidate } }); } catch { response = null; }
+  if (response?.status === 401 || response?.status === 403) { signOut(); $("sign-in-error").textContent = t(refusal); return; }
+  if (!response?.ok) { $("sign-in").hidden = false; $("sign-in-error").textContent = t("failed"); return; }
   const own = await response.json();
   [state.today, state.clinic] = [own.today, own.clinic];
   if (!sessionStorage.getItem("language")) { state.language = own.clinic.locale?.startsWith("es") ? "es" : "en"; translate(); }
   $("clinic-name").textContent = `· ${own.clinic.name}`;
-  sessionStorage.setItem("staffKey", candidate);
   $("sign-in-error").textContent = "";
   $("sign-in").hidden = true;
   document.querySelector("nav").hidden = false;
@@ -282,7 +287,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   if (signInLink) {
     $("sign-in").hidden = true;
     $("link-sign-in").hidden = false;
-    $("use-link").addEventListener("click", async () => { $("link-sign-in").hidden = true; await redeem(signInLink); }, { once: true });
+    $("use-link").addEventListener("click", async () => { $("use-link").disabled = true; await redeem(signInLink); });
   }
   else if (key()) await signIn(key(), "sessionEnded");
   else signOut();
@@ -290,9 +295,15 @@ document.addEventListener("DOMContentLoaded", async () => {
 
 // Trades the link's token, once, for a staff session key (POST /api/staff-sessions), then signs in with it.
 async function redeem(token) {
-  const response = await fetch("/api/staff-sessions", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ signInLink: token }),
-  });
-  if (!response.ok) { signOut(); $("sign-in-error").textContent = t("badLink"); return; }
-  await signIn((await response.json()).sessionKey);
+  let response;
+  try {
+    response = await fetch("/api/staff-sessions", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ signInLink: token }),
+    });
+  } catch { response = null; }
+  if (response?.ok) { $("link-sign-in").hidden = true; await signIn((await response.json()).sessionKey); return; }
+  if (response?.status === 401) { $("link-sign-in").hidden = true; signOut(); $("sign-in-error").textContent = t("badLink"); return; }
+  // Unclear (429, 5xx, the network): the link may well be unused, and it is only in this page now: offer it again.
+  $("link-error").textContent = t("failed");
+  $("use-link").disabled = false;
 }
