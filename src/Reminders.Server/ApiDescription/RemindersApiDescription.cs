@@ -160,7 +160,7 @@ public static class RemindersApiDescription
         .WithQuery("to", required: true, "Last day of the range (yyyy-MM-dd), inclusive.", Date())
         .WithQuery("by", required: false, "reminderDate (default: the reminder's date) or decided (the day it got its current status).",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = [SendPlanApi.ByReminderDate, SendPlanApi.ByDecided] })
-        .WithQuery("include", required: false, "firstName: each reminder with its patient's first name (one more storage read per patient on the page: for pages a person reads).",
+        .WithQuery("include", required: false, "firstName: each reminder with its patient's first name (one more range query per page: for pages a person reads).",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = [SendPlanApi.IncludeFirstName] })
         .WithQuery("pageSize", required: false, $"Reminders per page, 1 to {SendPlanApi.MaxPageSize} (default {SendPlanApi.MaxPageSize}).",
             new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = SendPlanApi.MaxPageSize.ToString() })

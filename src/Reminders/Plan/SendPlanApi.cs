@@ -68,7 +68,7 @@ public static class SendPlanApi
             ? await records.SessionsDecidedBetweenAsync(clinic.Id, clinic.StartOf(from), clinic.StartOf(to.AddDays(1)), pageSize, position, ct)
             : await records.SessionsWithReminderBetweenAsync(clinic.Id, from, to, pageSize, position, ct);
         var deliveries = await DeliveryView.ReadAsync(ledger, sessions, ct);
-        var names = withNames ? await records.FirstNamesAsync(clinic.Id, sessions.Select(s => s.PatientId), ct) : null;
+        var names = withNames ? await records.FirstNamesAsync(clinic.Id, sessions, ct) : null;
         return TypedResults.Ok(new Page(
             sessions.Select(s => SessionView.Of(s, deliveries) with { FirstName = names?.GetValueOrDefault(s.PatientId) }).ToList(),
             next is null ? null : tokens.Seal(purpose, $"{clinic.Id}\n{from:yyyy-MM-dd}\n{to:yyyy-MM-dd}\n{next}")));
