@@ -14,31 +14,17 @@ namespace Reminders.Tests.Api;
 /// a revocation that lands while the key is being looked up, two issues at the limit, a listed id that is another
 /// clinic's key, and malformed key headers.
 /// </summary>
-public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
+public sealed class ClinicKeysAttackTests(Azurite azurite) : GatedServerTests(azurite)
 {
-    private readonly StorageGate _gate = new();
-    private ServerHost _host = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        var settings = new TestSettings(azurite.ConnectionString);
-        _host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
-        {
-            _gate.Install(services, settings.ConnectionString);
-        });
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     private async Task<string[]> ListedIdsAsync(string clinicId)
     {
-        var response = await _host.AdminSendAsync(HttpMethod.Get, $"/api/clinics/{clinicId}/keys");
+        var response = await Host.AdminSendAsync(HttpMethod.Get, $"/api/clinics/{clinicId}/keys");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["keys"]!.AsArray().Select(k => k!["id"]!.GetValue<string>()).ToArray();
     }
 
     /// <summary>404 for the unknown patient: the key worked; 401: it did not.</summary>
-    private async Task<HttpStatusCode> UseAsync(string apiKey) => (await _host.SendAsync(HttpMethod.Get, "/api/patients/nobody", apiKey)).StatusCode;
+    private async Task<HttpStatusCode> UseAsync(string apiKey) => (await Host.SendAsync(HttpMethod.Get, "/api/patients/nobody", apiKey)).StatusCode;
 
     private static Func<StorageGate.Call, bool> ClinicRowRead(string clinicId) =>
         c => c.Method == "GET" && c.Url.Contains($"Clinics(PartitionKey='clinic',RowKey='{clinicId}')", StringComparison.Ordinal);
@@ -46,14 +32,14 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     [Fact]
     public async Task A_key_revoked_while_a_request_is_looking_it_up_does_not_work_afterwards_on_the_revoking_instance()
     {
-        var key = await _host.CreateClinicAsync("c1");
+        var key = await Host.CreateClinicAsync("c1");
         var id = ApiKey.IdOf(key)!;
         // The lookup has read the key row and waits on the clinic row: the revocation lands exactly then.
-        var held = _gate.HoldFirst(ClinicRowRead("c1"));
+        var held = Gate.HoldFirst(ClinicRowRead("c1"));
         var inFlight = UseAsync(key);
         await held.Reached;
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
         held.Release();
         await inFlight; // began before the revocation: either answer is fair
 
@@ -63,19 +49,19 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     [Fact]
     public async Task A_legacy_key_revoked_while_a_request_is_looking_it_up_does_not_work_afterwards_on_the_revoking_instance()
     {
-        await _host.CreateClinicAsync("c1");
+        await Host.CreateClinicAsync("c1");
         var legacy = "rk_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var tables = _host.Services.GetRequiredService<ReminderTables>();
+        var tables = Host.Services.GetRequiredService<ReminderTables>();
         var clinic = (await tables.Clinics.GetEntityAsync<ClinicEntity>(ClinicEntity.Partition, "c1")).Value;
         clinic.ApiKeyHash = ApiKey.Hash(legacy);
         await tables.Clinics.UpdateEntityAsync(clinic, clinic.ETag, TableUpdateMode.Replace);
         await tables.ApiKeys.AddEntityAsync(new ApiKeyEntity { PartitionKey = ApiKey.Hash(legacy), ClinicId = "c1" });
 
-        var held = _gate.HoldFirst(ClinicRowRead("c1"));
+        var held = Gate.HoldFirst(ClinicRowRead("c1"));
         var inFlight = UseAsync(legacy);
         await held.Reached;
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/keys/legacy")).StatusCode);
         held.Release();
         await inFlight;
 
@@ -85,40 +71,40 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     [Fact]
     public async Task A_key_revoked_elsewhere_during_a_slow_lookup_stops_here_within_the_cache_lifetime_of_the_revocation()
     {
-        var key = await _host.CreateClinicAsync("c1");
+        var key = await Host.CreateClinicAsync("c1");
         var id = ApiKey.IdOf(key)!;
         // This instance has read the key row; its clinic read is slow (storage retries). Another instance revokes the key now.
-        var held = _gate.HoldFirst(ClinicRowRead("c1"));
+        var held = Gate.HoldFirst(ClinicRowRead("c1"));
         var inFlight = UseAsync(key);
         await held.Reached;
-        await _host.Services.GetRequiredService<ReminderTables>().ApiKeys.DeleteEntityAsync(id, ClinicKeyEntity.Row);
-        _host.Time.Advance(TimeSpan.FromSeconds(10));
+        await Host.Services.GetRequiredService<ReminderTables>().ApiKeys.DeleteEntityAsync(id, ClinicKeyEntity.Row);
+        Host.Time.Advance(TimeSpan.FromSeconds(10));
         held.Release();
         await inFlight;
 
         // 30 s after the revocation: whatever this instance remembered from before it must have expired.
-        _host.Time.Advance(ApiKeyCache.Lifetime - TimeSpan.FromSeconds(10));
+        Host.Time.Advance(ApiKeyCache.Lifetime - TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(key));
     }
 
     [Fact]
     public async Task A_key_revoked_from_the_listing_while_it_is_being_issued_never_works_unlisted()
     {
-        await _host.CreateClinicAsync("c1");
+        await Host.CreateClinicAsync("c1");
         var before = await ListedIdsAsync("c1");
         // The issue has written its listing row and waits to write the key row; an admin sees the new id and revokes it.
-        var held = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
-        var issuing = _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var held = Gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
+        var issuing = Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         await held.Reached;
         var id = Assert.Single((await ListedIdsAsync("c1")).Except(before));
-        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
         held.Release();
         var issued = await issuing;
 
         // Every key row of the clinic (every key that works) is listed, and so can be revoked.
         var listed = await ListedIdsAsync("c1");
         var working = new List<string>();
-        await foreach (var row in _host.Services.GetRequiredService<ReminderTables>().ApiKeys.QueryAsync<ClinicKeyEntity>(e => e.RowKey == ClinicKeyEntity.Row))
+        await foreach (var row in Host.Services.GetRequiredService<ReminderTables>().ApiKeys.QueryAsync<ClinicKeyEntity>(e => e.RowKey == ClinicKeyEntity.Row))
             if (row.ClinicId == "c1") working.Add(row.PartitionKey);
         Assert.All(working, w => Assert.Contains(w, listed));
         if (issued.StatusCode == HttpStatusCode.Created)
@@ -131,15 +117,15 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     [Fact]
     public async Task A_key_revoked_while_it_is_being_issued_does_not_work_when_the_issue_finishes_first()
     {
-        await _host.CreateClinicAsync("c1");
+        await Host.CreateClinicAsync("c1");
         var before = await ListedIdsAsync("c1");
-        var keyRow = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
-        var issuing = _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var keyRow = Gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"Hash\"", StringComparison.Ordinal));
+        var issuing = Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         await keyRow.Reached;
         var id = Assert.Single((await ListedIdsAsync("c1")).Except(before));
         // The revocation finds no key row yet and is about to delete the listing row; the issue then completes.
-        var listingDelete = _gate.HoldFirst(c => c.Method == "DELETE" && c.Url.Contains($"keys:c1',RowKey='{id}'", StringComparison.Ordinal));
-        var revoking = _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}");
+        var listingDelete = Gate.HoldFirst(c => c.Method == "DELETE" && c.Url.Contains($"keys:c1',RowKey='{id}'", StringComparison.Ordinal));
+        var revoking = Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}");
         await listingDelete.Reached;
         keyRow.Release();
         var issued = await issuing;
@@ -155,16 +141,16 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     [Fact]
     public async Task Two_issues_racing_at_nine_keys_never_leave_more_than_ten()
     {
-        await _host.CreateClinicAsync("c1");
+        await Host.CreateClinicAsync("c1");
         for (var i = 2; i < ClinicKeys.MaxKeysPerClinic; i++)
-            Assert.Equal(HttpStatusCode.Created, (await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys")).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys")).StatusCode);
         Assert.Equal(ClinicKeys.MaxKeysPerClinic - 1, (await ListedIdsAsync("c1")).Length);
 
         // The first issue has counted nine and is about to write its listing row; the second runs meanwhile.
-        var held = _gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"keys:c1\"", StringComparison.Ordinal));
-        var first = _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var held = Gate.HoldFirst(c => c.Method == "POST" && c.Url.Contains("ApiKeys", StringComparison.Ordinal) && c.Body.Contains("\"keys:c1\"", StringComparison.Ordinal));
+        var first = Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         await held.Reached;
-        var second = await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
+        var second = await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys");
         held.Release();
         var statuses = new[] { (await first).StatusCode, second.StatusCode };
 
@@ -178,14 +164,14 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     {
         // An issue interrupted after its listing row, whose id then went to another clinic's key (a collision of the
         // random ids, handled by drawing again; a crash at that point leaves the listing row behind).
-        await _host.CreateClinicAsync("c1");
-        var otherKey = await _host.CreateClinicAsync("c2");
+        await Host.CreateClinicAsync("c1");
+        var otherKey = await Host.CreateClinicAsync("c2");
         var id = ApiKey.IdOf(otherKey)!;
-        var tables = _host.Services.GetRequiredService<ReminderTables>();
-        await tables.ApiKeys.AddEntityAsync(new ClinicKeyListingEntity { PartitionKey = ClinicKeyListingEntity.PartitionOf("c1"), RowKey = id, CreatedAt = _host.Time.GetUtcNow() });
+        var tables = Host.Services.GetRequiredService<ReminderTables>();
+        await tables.ApiKeys.AddEntityAsync(new ClinicKeyListingEntity { PartitionKey = ClinicKeyListingEntity.PartitionOf("c1"), RowKey = id, CreatedAt = Host.Time.GetUtcNow() });
         Assert.Contains(id, await ListedIdsAsync("c1"));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{id}")).StatusCode);
 
         Assert.DoesNotContain(id, await ListedIdsAsync("c1"));
         // The other clinic's key is untouched: c1's admin call reached nothing of c2's.
@@ -212,19 +198,19 @@ public sealed class ClinicKeysAttackTests(Azurite azurite) : IAsyncLifetime
     [MemberData(nameof(MalformedKeys))]
     public async Task A_malformed_key_header_is_a_401(string header)
     {
-        await _host.CreateClinicAsync("c1");
+        await Host.CreateClinicAsync("c1");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/patients/nobody");
         Assert.True(request.Headers.TryAddWithoutValidation("X-Api-Key", header));
-        var response = await _host.Client.SendAsync(request);
+        var response = await Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
     public async Task A_key_header_with_non_ascii_text_is_refused_never_a_500()
     {
-        await _host.CreateClinicAsync("c1");
+        await Host.CreateClinicAsync("c1");
         using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 };
-        using var client = new HttpClient(handler) { BaseAddress = _host.Client.BaseAddress };
+        using var client = new HttpClient(handler) { BaseAddress = Host.Client.BaseAddress };
         foreach (var header in new[] { "rk_ñññññññ_" + new string('A', 43), "rk_\u200bé漢字_" + new string('A', 43), "🔑" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/patients/nobody");

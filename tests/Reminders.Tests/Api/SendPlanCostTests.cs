@@ -9,36 +9,25 @@ namespace Reminders.Tests.Api;
 /// What a send-plan page costs in storage requests, counted by a <see cref="StorageGate"/> on the Server: naming the
 /// patients of a page (include=firstName) is one range query, not a read per patient, however many there are.
 /// </summary>
-public sealed class SendPlanCostTests(Azurite azurite) : IAsyncLifetime
+public sealed class SendPlanCostTests(Azurite azurite) : GatedServerTests(azurite)
 {
-    private readonly StorageGate _gate = new();
-    private ServerHost _host = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        var settings = new TestSettings(azurite.ConnectionString);
-        _host = await ServerHost.StartAsync(settings, TestClock.New(), services => _gate.Install(services, settings.ConnectionString));
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Naming_forty_patients_costs_one_more_query_and_names_exactly_them()
     {
-        var apiKey = await _host.CreateClinicAsync("c1");
-        var batch = Enumerable.Range(0, 40).Select(i => new { patientId = $"p{i}", email = $"p{i}@example.com", firstName = $"Name{i}", injectionDate = _host.DaysAgo(70) })
+        var apiKey = await Host.CreateClinicAsync("c1");
+        var batch = Enumerable.Range(0, 40).Select(i => new { patientId = $"p{i}", email = $"p{i}@example.com", firstName = $"Name{i}", injectionDate = Host.DaysAgo(70) })
             // Patients outside the range, and one in the key range but due outside it: neither is named or read one by one.
-            .Append(new { patientId = "p1x", email = "x@example.com", firstName = "Outside", injectionDate = _host.DaysAgo(10) })
-            .Append(new { patientId = "zz", email = "z@example.com", firstName = "Later", injectionDate = _host.DaysAgo(10) });
-        Assert.Equal(HttpStatusCode.OK, (await _host.SendAsync(HttpMethod.Post, "/api/sessions/batch", apiKey, new { sessions = batch })).StatusCode);
-        var range = $"from={_host.DaysAgo(0)}&to={_host.DaysAgo(-30)}";
-        await _host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}", apiKey); // warm: tables known, key cached
+            .Append(new { patientId = "p1x", email = "x@example.com", firstName = "Outside", injectionDate = Host.DaysAgo(10) })
+            .Append(new { patientId = "zz", email = "z@example.com", firstName = "Later", injectionDate = Host.DaysAgo(10) });
+        Assert.Equal(HttpStatusCode.OK, (await Host.SendAsync(HttpMethod.Post, "/api/sessions/batch", apiKey, new { sessions = batch })).StatusCode);
+        var range = $"from={Host.DaysAgo(0)}&to={Host.DaysAgo(-30)}";
+        await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}", apiKey); // warm: tables known, key cached
 
-        var plain = await CountPatientsRequestsAsync(() => _host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}", apiKey));
+        var plain = await CountPatientsRequestsAsync(() => Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}", apiKey));
         JsonArray named = null!;
         var withNames = await CountPatientsRequestsAsync(async () =>
         {
-            var response = await _host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&include=firstName", apiKey);
+            var response = await Host.SendAsync(HttpMethod.Get, $"/api/reminders?{range}&include=firstName", apiKey);
             named = (await response.Content.ReadFromJsonAsync<JsonObject>())!["reminders"]!.AsArray();
             return response;
         });
@@ -50,8 +39,8 @@ public sealed class SendPlanCostTests(Azurite azurite) : IAsyncLifetime
 
     private async Task<int> CountPatientsRequestsAsync(Func<Task<HttpResponseMessage>> call)
     {
-        var before = _gate.Calls.Count;
+        var before = Gate.Calls.Count;
         Assert.Equal(HttpStatusCode.OK, (await call()).StatusCode);
-        return _gate.Calls.Skip(before).Count(c => c.Touches(_host.Settings.TablePrefix + "Patients"));
+        return Gate.Calls.Skip(before).Count(c => c.Touches(Host.Settings.TablePrefix + "Patients"));
     }
 }

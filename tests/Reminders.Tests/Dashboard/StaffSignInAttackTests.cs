@@ -12,46 +12,37 @@ namespace Reminders.Tests.Dashboard;
 /// lands after a redemption checked for it and before the redemption wrote its row, and after a session's first use
 /// read the revocation row and before it cached the clinic. Either way the session does not work afterwards.
 /// </summary>
-public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
+public sealed class StaffSignInAttackTests(Azurite azurite) : GatedServerTests(azurite)
 {
-    private readonly StorageGate _gate = new();
-    private ServerHost _host = null!;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var settings = new TestSettings(azurite.ConnectionString);
-        _host = await ServerHost.StartAsync(settings, TestClock.New(), services =>
-        {
-            _gate.Install(services, settings.ConnectionString);
-        });
-        await _host.CreateClinicAsync("c1");
+        await base.InitializeAsync();
+        await Host.CreateClinicAsync("c1");
     }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<string> LinkTokenAsync()
     {
-        var url = (await (await _host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links")).Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
+        var url = (await (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links")).Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
         return url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..];
     }
 
-    private async Task<HttpResponseMessage> RedeemAsync(string token) => await _host.Client.PostAsJsonAsync("/api/staff-sessions", new { signInLink = token });
+    private async Task<HttpResponseMessage> RedeemAsync(string token) => await Host.Client.PostAsJsonAsync("/api/staff-sessions", new { signInLink = token });
 
-    private async Task<HttpStatusCode> UseAsync(string key) => (await _host.SendAsync(HttpMethod.Get, "/api/clinic", key)).StatusCode;
+    private async Task<HttpStatusCode> UseAsync(string key) => (await Host.SendAsync(HttpMethod.Get, "/api/clinic", key)).StatusCode;
 
-    private Task<HttpResponseMessage> RevokeAsync() => _host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions");
+    private Task<HttpResponseMessage> RevokeAsync() => Host.AdminSendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions");
 
     [Fact]
     public async Task A_revocation_landing_mid_redemption_voids_the_session_it_returns()
     {
         var token = await LinkTokenAsync();
-        _host.Time.Advance(TimeSpan.FromSeconds(1));
+        Host.Time.Advance(TimeSpan.FromSeconds(1));
         // The redemption has found no revocation and is writing its row: the revocation lands exactly then.
-        var held = _gate.HoldFirst(c => c.Method == "POST" && c.Body.Contains("staff-sign-in|c1", StringComparison.Ordinal));
+        var held = Gate.HoldFirst(c => c.Method == "POST" && c.Body.Contains("staff-sign-in|c1", StringComparison.Ordinal));
         var redeeming = RedeemAsync(token);
         await held.Reached;
         Assert.Equal(HttpStatusCode.NoContent, (await RevokeAsync()).StatusCode);
-        _host.Time.Advance(TimeSpan.FromSeconds(1)); // whatever the clock says after the revocation, it stands
+        Host.Time.Advance(TimeSpan.FromSeconds(1)); // whatever the clock says after the revocation, it stands
         held.Release();
 
         var answer = await redeeming;
@@ -65,9 +56,9 @@ public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
     {
         var response = await RedeemAsync(await LinkTokenAsync());
         var key = (await response.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>();
-        _host.Time.Advance(TimeSpan.FromSeconds(1));
+        Host.Time.Advance(TimeSpan.FromSeconds(1));
         // The lookup has read "not revoked" and waits on the clinic row: the revocation lands exactly then.
-        var held = _gate.HoldFirst(c => c.Method == "GET" && c.Url.Contains("Clinics(PartitionKey='clinic',RowKey='c1')", StringComparison.Ordinal));
+        var held = Gate.HoldFirst(c => c.Method == "GET" && c.Url.Contains("Clinics(PartitionKey='clinic',RowKey='c1')", StringComparison.Ordinal));
         var inFlight = UseAsync(key);
         await held.Reached;
         Assert.Equal(HttpStatusCode.NoContent, (await RevokeAsync()).StatusCode);
@@ -81,7 +72,7 @@ public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
     public async Task Instances_whose_clocks_disagree_agree_on_what_a_revocation_voids()
     {
         // A second instance on the same storage, its clock 5 s behind: it revokes, twice.
-        await using var slow = await ServerHost.StartAsync(_host.Settings, TestClock.New(_host.Time.GetUtcNow().AddSeconds(-5)));
+        await using var slow = await ServerHost.StartAsync(Host.Settings, TestClock.New(Host.Time.GetUtcNow().AddSeconds(-5)));
         var beforeRevocation = await LinkTokenAsync();
         var session = await RedeemAsync(await LinkTokenAsync());
         var key = (await session.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>();
@@ -105,9 +96,9 @@ public sealed class StaffSignInAttackTests(Azurite azurite) : IAsyncLifetime
         var key = (await response.Content.ReadFromJsonAsync<JsonObject>())!["sessionKey"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, await UseAsync(key));
 
-        var before = _gate.Calls.Count;
+        var before = Gate.Calls.Count;
         Assert.Equal(HttpStatusCode.OK, await UseAsync(key));
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync("rt_" + new string('A', 120)));
-        Assert.Equal(before, _gate.Calls.Count);
+        Assert.Equal(before, Gate.Calls.Count);
     }
 }
