@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Reminders.Tests.Infrastructure;
 
 namespace Reminders.Tests.Dashboard;
