@@ -13,12 +13,13 @@ public static class StaffSignInApi
     public sealed record StartSessionRequest(string? SignInLink);
 
     /// <summary>
-    /// <c>POST /api/clinics/{clinicId}/sign-in-links[?minutes=]</c> (admin): a link that signs one browser tab in to
-    /// the clinic's dashboard with staff scope; it works once, for <c>minutes</c> (default 15, at most 1440).
+    /// <c>POST /api/clinics/{clinicId}/sign-in-links[?minutes=]</c> (admin, or the clinic's integration key: a practice
+    /// system can offer its staff a "reminders dashboard" button): a link that signs one browser tab in to the clinic's
+    /// dashboard with staff scope; it works once, for <c>minutes</c> (default 15, at most 1440).
     /// </summary>
     public static async Task<IResult> IssueSignInLink(HttpRequest request, string clinicId, ApiAuthentication auth, StaffSignIns signIns, CancellationToken ct)
     {
-        if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
+        if (await RefuseUnlessAdminOrClinicAsync(request, clinicId, auth, ct) is { } refused) return refused;
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         var lifetime = StaffSignIns.DefaultLinkLifetime;
@@ -32,7 +33,7 @@ public static class StaffSignInApi
         if (!v.IsValid) return v.ToResult();
 
         var link = await signIns.IssueLinkAsync(clinicId, lifetime, ct);
-        return link is null ? Problems.NotFound($"There is no clinic '{clinicId}'.") : TypedResults.Ok(new SignInLinkView(link.Url, link.ExpiresAt));
+        return link is null ? NoClinic(clinicId) : TypedResults.Ok(new SignInLinkView(link.Url, link.ExpiresAt));
     }
 
     /// <summary>
@@ -58,13 +59,32 @@ public static class StaffSignInApi
         };
     }
 
-    /// <summary><c>DELETE /api/clinics/{clinicId}/staff-sessions</c> (admin): 204; every sign-in link and staff session of the clinic issued until now stops working.</summary>
+    /// <summary>
+    /// <c>DELETE /api/clinics/{clinicId}/staff-sessions</c> (admin, or the clinic's integration key): 204; every
+    /// sign-in link and staff session of the clinic issued until now stops working.
+    /// </summary>
     public static async Task<IResult> RevokeSessions(HttpRequest request, string clinicId, ApiAuthentication auth, StaffSignIns signIns, CancellationToken ct)
     {
-        if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
+        if (await RefuseUnlessAdminOrClinicAsync(request, clinicId, auth, ct) is { } refused) return refused;
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         if (!v.IsValid) return v.ToResult();
-        return await signIns.RevokeAsync(clinicId, ct) ? TypedResults.NoContent() : Problems.NotFound($"There is no clinic '{clinicId}'.");
+        return await signIns.RevokeAsync(clinicId, ct) ? TypedResults.NoContent() : NoClinic(clinicId);
     }
+
+    /// <summary>
+    /// Null for the admin or the clinic's own integration key; else the answer: 401 without either, 403 for a staff
+    /// credential (staff do not mint or end staff sessions), and for another clinic's key the 404 of a clinic that does
+    /// not exist.
+    /// </summary>
+    private static async Task<IResult?> RefuseUnlessAdminOrClinicAsync(HttpRequest request, string clinicId, ApiAuthentication auth, CancellationToken ct)
+    {
+        if (auth.IsAdmin(request)) return null;
+        var caller = await auth.ClinicAsync(request, ct);
+        if (caller.Clinic is null)
+            return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
+        return caller.Clinic.Id == clinicId ? null : NoClinic(clinicId);
+    }
+
+    private static IResult NoClinic(string clinicId) => Problems.NotFound($"There is no clinic '{clinicId}'.");
 }

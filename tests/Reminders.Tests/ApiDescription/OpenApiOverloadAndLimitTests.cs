@@ -65,9 +65,9 @@ public sealed class OpenApiOverloadAndLimitTests(Azurite azurite)
             .Where(o => o.Operation["responses"]!.AsObject().ContainsKey("429"))
             .Select(o => o.Operation["operationId"]!.GetValue<string>()).Order().ToArray();
         Assert.Equal(["CancelBooking", "CancelSession", "CheckIn", "CreatePreviewLink", "DeleteWebhook", "ErasePatient", "GetEmailPreview",
-            "GetOpenApiDocument", "GetOwnClinic", "GetPatient", "GetSendPlan", "GetStats", "GetTreatment", "GetWebhook", "Health", "HealthReady", "LiftBounce",
+            "GetOpenApiDocument", "GetOwnClinic", "GetPatient", "GetSendPlan", "GetStats", "GetTreatment", "GetWebhook", "Health", "HealthReady", "IssueSignInLink", "LiftBounce",
             "ListTreatments", "ListWebhookDeliveries", "PutBooking", "PutWebhook", "ReceiveEmailEvents", "RegisterSession",
-            "RegisterSessions", "ReplayWebhookDelivery", "RotateWebhookSecret", "ShowCheckIn", "ShowCheckInHead", "ShowUnsubscribe", "ShowUnsubscribeHead", "StartStaffSession", "Unsubscribe",
+            "RegisterSessions", "ReplayWebhookDelivery", "RevokeStaffSessions", "RotateWebhookSecret", "ShowCheckIn", "ShowCheckInHead", "ShowUnsubscribe", "ShowUnsubscribeHead", "StartStaffSession", "Unsubscribe",
             "ValidateEmailEvents"], limited);
     }
 

@@ -71,6 +71,29 @@ public abstract class StaffSignInContractTests(Azurite azurite) : HostedApiTests
     }
 
     [Fact]
+    public async Task The_clinics_integration_key_issues_and_revokes_its_own_links_and_staff_may_not()
+    {
+        var integration = await Host.CreateClinicAsync("c1");
+        var other = await Host.CreateClinicAsync("c2");
+
+        var issued = await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links?minutes=5", integration);
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var url = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
+        var key = (await SessionAsync(url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..]))["sessionKey"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, await ReadClinicAsync(key));
+
+        // Another clinic's key finds no such clinic; a staff session may neither mint nor end sessions.
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links", other)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions", other)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links", key)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Host.SendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions", key)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await ReadClinicAsync(key));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, "/api/clinics/c1/staff-sessions", integration)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadClinicAsync(key));
+    }
+
+    [Fact]
     public async Task Racing_redemptions_of_one_link_make_exactly_one_session()
     {
         await Host.CreateClinicAsync("c1");
