@@ -11,8 +11,8 @@ using Reminders.Unsubscribe;
 namespace Reminders.Dashboard;
 
 /// <summary>
-/// Sign-in links an admin gives clinic staff, and the staff sessions they start. A link is sealed (clinic, link id,
-/// issue and expiry times), opens the dashboard with its token after <c>#</c> (browsers never send that part to a
+/// Sign-in links an admin (or the clinic's own system) gives clinic staff, and the staff sessions they start. A link is
+/// sealed (clinic, link id, the clinic's revocation count, expiry), opens the dashboard with its token after <c>#</c> (browsers never send that part to a
 /// server, so it reaches no log or Referer), works once and for minutes. Redeemed, it yields a session key
 /// <c>rt_…</c>: sealed too, staff scope, <see cref="SessionLifetime"/> long, kept by the dashboard in the tab's
 /// sessionStorage and sent only in <c>X-Api-Key</c>. Revoking a clinic's sign-ins voids every link and session issued

@@ -239,9 +239,12 @@ async function show(name) {
     if (button.dataset.view === name) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
+  // Until the new numbers arrive the view still shows the last ones: marked busy (dimmed, and so announced), not blank.
+  $(name).setAttribute("aria-busy", "true");
   $("status").textContent = t("loading");
   try { await views[name](); $("status").textContent = ""; }
   catch { $("status").textContent = key() ? t("failed") : ""; }
+  finally { $(name).removeAttribute("aria-busy"); }
 }
 
 function signOut() {
