@@ -113,6 +113,9 @@ public sealed class DashboardBrowserTests(Azurite azurite) : IAsyncLifetime
         await page.GotoAsync(local);
         Assert.DoesNotContain(token, page.Url);
         Assert.DoesNotContain("#", page.Url);
+        await page.WaitForSelectorAsync("#link-sign-in:not([hidden])");
+        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} {v.Help}").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
         await page.ClickAsync("#use-link");
         await page.WaitForSelectorAsync("#upcoming:not([hidden]) .day", new() { Timeout = 10_000 });
         Assert.StartsWith("rt_", await page.EvaluateAsync<string>("sessionStorage.getItem('staffKey')"));
