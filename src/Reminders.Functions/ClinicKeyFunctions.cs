@@ -5,7 +5,7 @@ using Reminders.Http;
 
 namespace Reminders.Functions;
 
-public sealed class ClinicKeyFunctions(ApiAuthentication auth, ClinicKeys keys)
+public sealed class ClinicKeyFunctions(ApiAuthentication auth, ClinicKeys keys, Dashboard.StaffSignIns signIns)
 {
     [Function("IssueClinicKey")]
     public Task<IResult> IssueKey(
@@ -21,5 +21,5 @@ public sealed class ClinicKeyFunctions(ApiAuthentication auth, ClinicKeys keys)
     public Task<IResult> RevokeKey(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "clinics/{clinicId}/keys/{keyId}")] HttpRequest request,
         string clinicId, string keyId, CancellationToken ct) =>
-        ClinicKeysApi.RevokeKey(request, clinicId, keyId, auth, keys, ct);
+        ClinicKeysApi.RevokeKey(request, clinicId, keyId, auth, keys, signIns, ct);
 }

@@ -61,7 +61,8 @@ public static class RemindersApiDescription
     public static RouteHandlerBuilder DescribeRevokeClinicKey(this RouteHandlerBuilder route) => route
         .WithName("RevokeClinicKey").WithTags("Clinics")
         .WithSummary("Revoke one of a clinic's API keys (admin).")
-        .WithDescription("It stops working at once on the instance that served the call, and on the others within 30 seconds (their key cache).")
+        .WithDescription("It stops working at once on the instance that served the call, and on the others within 30 seconds (their key cache). " +
+                         "Revoking an integration key also ends the clinic's staff sessions and unused sign-in links (it could have issued them).")
         .Responds(204, null, "Revoked.")
         .RespondsInvalid("clinicId or keyId is not valid (`errors` names it).")
         .Responds(404, typeof(ProblemDetails), "The clinic has no such key.", ProblemJson)
@@ -160,7 +161,7 @@ public static class RemindersApiDescription
         .WithQuery("to", required: true, "Last day of the range (yyyy-MM-dd), inclusive.", Date())
         .WithQuery("by", required: false, "reminderDate (default: the reminder's date) or decided (the day it got its current status).",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = [SendPlanApi.ByReminderDate, SendPlanApi.ByDecided] })
-        .WithQuery("include", required: false, "firstName: each reminder with its patient's first name (one more range query per page: for pages a person reads).",
+        .WithQuery("include", required: false, "firstName: each reminder with its patient's first name (one point read per patient on the page: for pages a person reads).",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = [SendPlanApi.IncludeFirstName] })
         .WithQuery("pageSize", required: false, $"Reminders per page, 1 to {SendPlanApi.MaxPageSize} (default {SendPlanApi.MaxPageSize}).",
             new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = SendPlanApi.MaxPageSize.ToString() })

@@ -37,8 +37,13 @@ public static class ClinicKeysApi
         return list is null ? NoClinic(clinicId) : TypedResults.Ok(new KeyList(list));
     }
 
-    /// <summary><c>DELETE /api/clinics/{clinicId}/keys/{keyId}</c> (admin): 204; the key stops working (see <see cref="ClinicKeys.RevokeAsync"/>).</summary>
-    public static async Task<IResult> RevokeKey(HttpRequest request, string clinicId, string keyId, ApiAuthentication auth, ClinicKeys keys, CancellationToken ct)
+    /// <summary>
+    /// <c>DELETE /api/clinics/{clinicId}/keys/{keyId}</c> (admin): 204; the key stops working (see <see cref="ClinicKeys.RevokeAsync"/>).
+    /// An integration key could have issued staff sign-in links: revoking it ends the clinic's staff sessions and
+    /// unused links too, so a leaked key leaves nothing behind that outlives it.
+    /// </summary>
+    public static async Task<IResult> RevokeKey(HttpRequest request, string clinicId, string keyId, ApiAuthentication auth, ClinicKeys keys,
+        Dashboard.StaffSignIns signIns, CancellationToken ct)
     {
         if (!auth.IsAdmin(request)) return ApiAuthentication.AdminRequired();
         var v = new Validation();
@@ -47,9 +52,10 @@ public static class ClinicKeysApi
             v.Add("keyId", $"keyId must be a key's id ({ApiKey.IdLength} characters, as in its prefix rk_<id>) or '{ClinicKeys.LegacyId}'.");
         if (!v.IsValid) return v.ToResult();
 
-        return await keys.RevokeAsync(clinicId, keyId, ct)
-            ? TypedResults.NoContent()
-            : Problems.NotFound($"Clinic '{clinicId}' has no key '{keyId}'.");
+        var staffKey = (await keys.ListAsync(clinicId, ct))?.Any(k => k.Id == keyId && k.Scope == ApiKey.StaffScope) == true;
+        if (!await keys.RevokeAsync(clinicId, keyId, ct)) return Problems.NotFound($"Clinic '{clinicId}' has no key '{keyId}'.");
+        if (!staffKey) await signIns.RevokeAsync(clinicId, ct);
+        return TypedResults.NoContent();
     }
 
     private static IResult? InvalidClinicId(string clinicId)

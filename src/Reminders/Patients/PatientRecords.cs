@@ -71,20 +71,21 @@ public sealed class PatientRecords(ReminderTables tables, Webhooks.WebhookOutbox
         SessionPageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and DecidedAt ge {from} and DecidedAt lt {until}"), pageSize, position, ct);
 
     /// <summary>
-    /// The first names of the patients of a page of sessions (in row order, as a query returns them): one range query
-    /// over the page's patient rows, from its first patient to its last, not a read per patient. It returns every named
-    /// patient in that range (a page's patients are contiguous in key order), a few requests for a 500-session page.
+    /// The first names of the patients of a page of sessions: a point read of each patient row's one field, 16 at a
+    /// time, so the cost follows the page (at most one read per session on it), never the clinic. (One range query from
+    /// the page's first patient to its last looks cheaper, but a date-filtered page is spread over the whole partition:
+    /// it would read every patient of the clinic to name a few.) For a page a person reads, not for every API call.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> FirstNamesAsync(string clinicId, IReadOnlyList<SessionEntity> sessions, CancellationToken ct)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (sessions.Count == 0) return names;
-        var wanted = sessions.Select(s => s.PatientId).ToHashSet(StringComparer.Ordinal);
-        var (first, last) = (PatientEntity.RowFor(sessions[0].PatientId), PatientEntity.RowFor(sessions[^1].PatientId));
-        // Only patient rows have a first name: session, marker and statistics rows in the range are left out by the filter.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey ge {first} and RowKey le {last} and FirstName ne {""}");
-        await foreach (var row in tables.Patients.QueryAsync<PatientEntity>(filter, select: [nameof(PatientEntity.PatientId), nameof(PatientEntity.FirstName)], cancellationToken: ct))
-            if (row.FirstName is { } name && wanted.Contains(row.PatientId)) names[row.PatientId] = name;
+        var names = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(sessions.Select(s => s.PatientId).Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (patientId, token) =>
+            {
+                var row = await tables.Patients.GetEntityIfExistsAsync<PatientEntity>(clinicId, PatientEntity.RowFor(patientId), select: [nameof(PatientEntity.FirstName)], cancellationToken: token);
+                if (row.HasValue && row.Value!.FirstName is { } name) names[patientId] = name;
+            });
         return names;
     }
 

@@ -15,6 +15,9 @@ public static class ReminderSteps
     public const int Max = 5;
     public static readonly IReadOnlyList<int> Default = [-14, 7];
 
+    /// <summary>Earlier reminders a session keeps in its history (its story), newest last.</summary>
+    public const int MaxHistory = 20;
+
     /// <summary>The latest a step may come after the relief end: later than that, rebooking is no longer a reminder.</summary>
     public const int MaxDaysAfter = 60;
 
@@ -64,8 +67,10 @@ public static class ReminderSteps
     /// </summary>
     public static void Archive(SessionEntity session)
     {
+        // The newest MaxHistory only: a clinic system re-dating a session after every send must not grow the row
+        // towards the storage's 64 KiB property limit, past which no write of the session would succeed.
         var history = History(session).Append(new StepOutcome(session.Step + 1, session.ReminderId, session.Schedule.ReminderDate,
-            session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId)).ToList();
+            session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId)).TakeLast(MaxHistory).ToList();
         session.StepHistory = JsonSerializer.Serialize(history, Json);
     }
 

@@ -55,6 +55,14 @@ public abstract class SendPlanQueryContractTests(Azurite azurite) : HostedApiTes
         Assert.Equal(Host.Time.GetUtcNow().AddDays(-3), sent["sentAt"]!.GetValue<DateTimeOffset>());
         Assert.False(string.IsNullOrEmpty(sent["messageId"]!.GetValue<string>()));
         Assert.Equal(Host.DaysAgo(7), sent["reminderDate"]!.GetValue<string>()); // the date it had, not the new one
+
+        // Corrected back: the reminder is the one already sent, so it is skipped, naming that email (which the dashboard
+        // shows once, as the earlier row); the story holds it once.
+        await Host.PostSessionOkAsync(apiKey, new { patientId = "p1", email = "a@example.com", injectionDate = Host.DaysAgo(83), sessionId = "s1" });
+        var back = (await Host.GetPatientAsync(apiKey, "p1"))!["sessions"]![0]!;
+        Assert.Equal(("Skipped", "AlreadySent"), (back["status"]!.GetValue<string>(), back["reason"]!.GetValue<string>()));
+        Assert.Equal(sent["reminderId"]!.GetValue<string>(), back["reminderId"]!.GetValue<string>());
+        Assert.Single(back["earlierSteps"]!.AsArray());
     }
 
     [Fact]

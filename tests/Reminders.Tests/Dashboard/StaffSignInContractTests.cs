@@ -94,6 +94,25 @@ public abstract class StaffSignInContractTests(Azurite azurite) : HostedApiTests
     }
 
     [Fact]
+    public async Task Revoking_an_integration_key_ends_the_sessions_it_could_have_started_and_revoking_a_staff_key_does_not()
+    {
+        await Host.CreateClinicAsync("c1");
+        var leaked = (await (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys")).Content.ReadFromJsonAsync<JsonObject>())!;
+        var staffKey = (await (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys?scope=staff")).Content.ReadFromJsonAsync<JsonObject>())!;
+        var minted = await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links?minutes=1440", leaked["apiKey"]!.GetValue<string>());
+        var url = (await minted.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
+        var unused = url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..];
+        var session = (await SessionAsync(await IssueLinkTokenAsync()))["sessionKey"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{staffKey["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await ReadClinicAsync(session));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{leaked["id"]}")).StatusCode);
+        Assert.Contains("revoked", await RefusalAsync(unused));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadClinicAsync(session));
+    }
+
+    [Fact]
     public async Task Racing_redemptions_of_one_link_make_exactly_one_session()
     {
         await Host.CreateClinicAsync("c1");

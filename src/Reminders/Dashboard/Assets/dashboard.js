@@ -110,7 +110,10 @@ async function recentOutcomes() {
   for (const s of await plan(day(-30), day(0), "decided")) {
     for (const e of s.earlierSteps ?? [])
       rows.push({ ...e, patientId: s.patientId, firstName: s.firstName, steps: s.steps, delivery: null, on: e.sentAt ? localDay(e.sentAt) : e.reminderDate });
-    if (s.status !== "Pending") rows.push({ ...s, on: s.decidedAt || s.sentAt ? localDay(s.decidedAt ?? s.sentAt) : s.reminderDate });
+    // A session re-dated back to a reminder already sent is "Skipped (AlreadySent)" with that email's id: the email
+    // itself is already a row (an earlier step), so it is not counted twice.
+    const restated = s.reason === "AlreadySent" && s.earlierSteps?.some((e) => e.reminderId === s.reminderId);
+    if (s.status !== "Pending" && !restated) rows.push({ ...s, on: s.decidedAt || s.sentAt ? localDay(s.decidedAt ?? s.sentAt) : s.reminderDate });
   }
   return rows.filter((r) => r.on >= day(-30) && r.on <= day(0)).sort((a, b) => b.on.localeCompare(a.on));
 }
