@@ -65,12 +65,14 @@ public static class ReminderSteps
     /// Keeps the current reminder's outcome in the history before the session moves on to another reminder (the next
     /// step, or one the patient asked for with "not yet"), so a sent email stays visible with its time and message id.
     /// </summary>
-    public static void Archive(SessionEntity session)
+    /// <param name="replaced">The clinic re-posted the session (new dates, a new address) and its reminder was
+    /// replaced by another for the same step, rather than followed by the next step or a snooze.</param>
+    public static void Archive(SessionEntity session, bool replaced = false)
     {
         // The newest MaxHistory only: a clinic system re-dating a session after every send must not grow the row
         // towards the storage's 64 KiB property limit, past which no write of the session would succeed.
         var history = History(session).Append(new StepOutcome(session.Step + 1, session.ReminderId, session.Schedule.ReminderDate,
-            session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId)).TakeLast(MaxHistory).ToList();
+            session.Status, session.Reason, session.Detail, session.SentAt, session.MessageId) { Replaced = replaced }).TakeLast(MaxHistory).ToList();
         session.StepHistory = JsonSerializer.Serialize(history, Json);
     }
 
@@ -95,4 +97,8 @@ public static class ReminderSteps
 }
 
 /// <summary>What happened to one earlier step of a session's reminder sequence (1-based <see cref="Step"/>).</summary>
-public sealed record StepOutcome(int Step, Guid ReminderId, DateOnly ReminderDate, string Status, string? Reason, string? Detail, DateTimeOffset? SentAt, string? MessageId);
+public sealed record StepOutcome(int Step, Guid ReminderId, DateOnly ReminderDate, string Status, string? Reason, string? Detail, DateTimeOffset? SentAt, string? MessageId)
+{
+    /// <summary>This step's reminder was replaced when the clinic re-posted the session (so the same step comes again after it).</summary>
+    public bool Replaced { get; init; }
+}

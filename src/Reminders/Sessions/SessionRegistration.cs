@@ -194,6 +194,6 @@ public sealed class SessionRegistration(PatientRecords records, DueIndex dueInde
     /// </summary>
     private static void KeepEmailOutcome(SessionEntity session)
     {
-        if (session.Status is ReminderStatus.Sent or ReminderStatus.Failed) ReminderSteps.Archive(session);
+        if (session.Status is ReminderStatus.Sent or ReminderStatus.Failed) ReminderSteps.Archive(session, replaced: true);
     }
 }

@@ -52,6 +52,7 @@ public abstract class SendPlanQueryContractTests(Azurite azurite) : HostedApiTes
         Assert.Equal("Pending", session["status"]!.GetValue<string>());
         var sent = Assert.Single(session["earlierSteps"]!.AsArray())!;
         Assert.Equal("Sent", sent["status"]!.GetValue<string>());
+        Assert.True(sent["replaced"]!.GetValue<bool>()); // not a step the sequence moved on from: the same step, re-planned
         Assert.Equal(Host.Time.GetUtcNow().AddDays(-3), sent["sentAt"]!.GetValue<DateTimeOffset>());
         Assert.False(string.IsNullOrEmpty(sent["messageId"]!.GetValue<string>()));
         Assert.Equal(Host.DaysAgo(7), sent["reminderDate"]!.GetValue<string>()); // the date it had, not the new one

@@ -13,7 +13,7 @@ const strings = {
     answers: "Answers", earlier: "Earlier steps", loading: "Loading…", failed: "Something went wrong; try again.", none: "Nothing here.",
     preview: "Email preview", previewTitle: "The email as patients see it", previewHelp: "Opens in a new tab for 15 minutes; its links change nothing.",
     rebooking: "Rebooking", rebookingTitle: "Reminded and rebooked, week by week", week: "Week", reminded: "Reminded", rebooked: "Rebooked within 60 days",
-    estimate: "relief estimate", all: "All", needAttention: "failed or bounced: check these patients' addresses", filterBy: "Show only",
+    estimate: "relief estimate", replaced: "replaced by a re-posted session", all: "All", needAttention: "failed or bounced: check these patients' addresses", filterBy: "Show only",
   },
   es: {
     title: "Recordatorios", upcoming: "Próximos", outcomes: "Resultados recientes", patient: "Paciente", signOut: "Salir", language: "Idioma",
@@ -26,7 +26,7 @@ const strings = {
     answers: "Respuestas", earlier: "Pasos anteriores", loading: "Cargando…", failed: "Algo salió mal; inténtelo de nuevo.", none: "Nada aquí.",
     preview: "Vista previa", previewTitle: "El correo tal como lo ven los pacientes", previewHelp: "Se abre en otra pestaña durante 15 minutos; sus enlaces no cambian nada.",
     rebooking: "Nuevas citas", rebookingTitle: "Recordados y con nueva cita, semana a semana", week: "Semana", reminded: "Recordados", rebooked: "Nueva cita en 60 días",
-    estimate: "estimación del alivio", all: "Todos", needAttention: "fallidos o rebotados: revise las direcciones de estos pacientes", filterBy: "Mostrar solo",
+    estimate: "estimación del alivio", replaced: "sustituido al volver a enviar la sesión", all: "Todos", needAttention: "fallidos o rebotados: revise las direcciones de estos pacientes", filterBy: "Mostrar solo",
   },
 };
 
@@ -178,7 +178,7 @@ async function showPatient(id) {
     block.append(element("p", `${statusName(s.status)}${s.reason ? " (" + s.reason + ")" : ""} · ${s.reminderDate} · ${t("step")} ${s.step}/${s.steps}`,
       s.status === "Failed" ? "flag" : null));
     if (s.detail) block.append(element("p", s.detail));
-    if (s.earlierSteps?.length) block.append(element("p", `${t("earlier")}: ` + s.earlierSteps.map((e) => `${e.step} ${statusName(e.status)}`).join(", ")));
+    if (s.earlierSteps?.length) block.append(element("p", `${t("earlier")}: ` + s.earlierSteps.map((e) => `${e.step} ${statusName(e.status)}${e.replaced ? ` (${t("replaced")})` : ""}`).join(", ")));
     if (s.checkIns?.length) block.append(element("p", `${t("answers")}: ` + s.checkIns.map((a) => a.answer + (a.weeks ? ` (${a.weeks})` : "")).join(", ")));
     if (!s.cancelled) {
       const cancel = element("button", t("cancel"), "secondary");
