@@ -18,5 +18,5 @@ public sealed class EmailPreviewFunctions(ApiAuthentication auth, ClinicDirector
     [Function("CreatePreviewLink")]
     public Task<IResult> CreatePreviewLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/preview-link")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        EmailPreviewApi.CreatePreviewLink(request, clinicId, auth, clinics, links, ct);
+        EmailPreviewApi.CreatePreviewLink(request, clinicId, auth, links, ct);
 }

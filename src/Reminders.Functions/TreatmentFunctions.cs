@@ -18,10 +18,10 @@ public sealed class TreatmentFunctions(ApiAuthentication auth, ClinicDirectory c
     public Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "clinics/{clinicId}/treatments/{treatmentId}")] HttpRequest request,
         string clinicId, string treatmentId, CancellationToken ct) =>
-        TreatmentsApi.GetTreatment(request, clinicId, treatmentId, auth, clinics, treatments, ct);
+        TreatmentsApi.GetTreatment(request, clinicId, treatmentId, auth, treatments, ct);
 
     [Function("ListTreatments")]
     public Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "clinics/{clinicId}/treatments")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        TreatmentsApi.ListTreatments(request, clinicId, auth, clinics, treatments, ct);
+        TreatmentsApi.ListTreatments(request, clinicId, auth, treatments, ct);
 }

@@ -19,7 +19,6 @@ public static class StaffSignInApi
     /// </summary>
     public static async Task<IResult> IssueSignInLink(HttpRequest request, string clinicId, ApiAuthentication auth, StaffSignIns signIns, CancellationToken ct)
     {
-        if (await RefuseUnlessAdminOrClinicAsync(request, clinicId, auth, ct) is { } refused) return refused;
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         var lifetime = StaffSignIns.DefaultLinkLifetime;
@@ -31,9 +30,11 @@ public static class StaffSignInApi
             else v.Add("minutes", $"minutes must be a whole number from 1 to {StaffSignIns.MaxLinkLifetime.TotalMinutes:0}.");
         }
         if (!v.IsValid) return v.ToResult();
+        // Staff do not mint staff sessions.
+        if ((await auth.AdminOrClinicAsync(request, clinicId, ct)).Refusal is { } refused) return refused;
 
         var link = await signIns.IssueLinkAsync(clinicId, lifetime, ct);
-        return link is null ? NoClinic(clinicId) : TypedResults.Ok(new SignInLinkView(link.Url, link.ExpiresAt));
+        return link is null ? ApiAuthentication.NoClinic(clinicId) : TypedResults.Ok(new SignInLinkView(link.Url, link.ExpiresAt));
     }
 
     /// <summary>
@@ -65,26 +66,11 @@ public static class StaffSignInApi
     /// </summary>
     public static async Task<IResult> RevokeSessions(HttpRequest request, string clinicId, ApiAuthentication auth, StaffSignIns signIns, CancellationToken ct)
     {
-        if (await RefuseUnlessAdminOrClinicAsync(request, clinicId, auth, ct) is { } refused) return refused;
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         if (!v.IsValid) return v.ToResult();
-        return await signIns.RevokeAsync(clinicId, ct) ? TypedResults.NoContent() : NoClinic(clinicId);
+        // Staff do not end staff sessions.
+        if ((await auth.AdminOrClinicAsync(request, clinicId, ct)).Refusal is { } refused) return refused;
+        return await signIns.RevokeAsync(clinicId, ct) ? TypedResults.NoContent() : ApiAuthentication.NoClinic(clinicId);
     }
-
-    /// <summary>
-    /// Null for the admin or the clinic's own integration key; else the answer: 401 without either, 403 for a staff
-    /// credential (staff do not mint or end staff sessions), and for another clinic's key the 404 of a clinic that does
-    /// not exist.
-    /// </summary>
-    private static async Task<IResult?> RefuseUnlessAdminOrClinicAsync(HttpRequest request, string clinicId, ApiAuthentication auth, CancellationToken ct)
-    {
-        if (auth.IsAdmin(request)) return null;
-        var caller = await auth.ClinicAsync(request, ct);
-        if (caller.Clinic is null)
-            return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
-        return caller.Clinic.Id == clinicId ? null : NoClinic(clinicId);
-    }
-
-    private static IResult NoClinic(string clinicId) => Problems.NotFound($"There is no clinic '{clinicId}'.");
 }

@@ -12,25 +12,16 @@ public static class EmailPreviewApi
     /// <c>POST /api/clinics/{clinicId}/preview-link[?locale=]</c> (admin, or the clinic's own key): a link to
     /// <see cref="GetEmailPreview"/> that a browser can open, valid for <see cref="PreviewLinks.Lifetime"/>.
     /// </summary>
-    public static async Task<IResult> CreatePreviewLink(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics,
-        PreviewLinks links, CancellationToken ct)
+    public static async Task<IResult> CreatePreviewLink(HttpRequest request, string clinicId, ApiAuthentication auth, PreviewLinks links,
+        CancellationToken ct)
     {
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         var locale = ReadLocale(request, v);
         if (!v.IsValid) return v.ToResult();
 
-        Clinic? clinic;
-        if (auth.IsAdmin(request)) clinic = await clinics.FindAsync(clinicId, ct);
-        else
-        {
-            var caller = await auth.ClinicAsync(request, ct, staffMay: true);
-            clinic = caller.Clinic;
-            if (clinic is null) return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
-            // A clinic key sees its own clinic only; another clinic's id is answered as if it did not exist.
-            if (clinic.Id != clinicId) clinic = null;
-        }
-        if (clinic is null) return Problems.NotFound($"There is no clinic '{clinicId}'.");
+        var caller = await auth.AdminOrClinicAsync(request, clinicId, ct, staffMay: true);
+        if (caller.Clinic is not { } clinic) return caller.Refused;
 
         var link = links.Create(clinic.Id, locale);
         return TypedResults.Ok(new PreviewLinkView(link.Url, link.ExpiresAt));

@@ -50,6 +50,23 @@ public sealed class ApiAuthentication(ClinicDirectory clinics, StaffSignIns sign
         return limits.Clinic(staff ? clinic.Id + "|staff" : clinic.Id) is { } refused ? new(null, refused) : new(clinic, null);
     }
 
+    /// <summary>
+    /// The clinic <paramref name="clinicId"/> when the admin, or that clinic itself, is calling; else the answer: 401
+    /// without either key, 403 for a staff credential where <paramref name="staffMay"/> is false, 429 past the limit,
+    /// and 404 when there is no such clinic, which is also what another clinic's key gets (as if it did not exist).
+    /// </summary>
+    public async Task<ClinicCall> AdminOrClinicAsync(HttpRequest request, string clinicId, CancellationToken ct, bool staffMay = false)
+    {
+        if (IsAdmin(request))
+            return await clinics.FindAsync(clinicId, ct) is { } found ? new(found, null) : new(null, NoClinic(clinicId));
+        var caller = await ClinicAsync(request, ct, staffMay);
+        if (caller.Clinic is null)
+            return new(null, caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {AdminKeyHeader} or {ClinicKeyHeader} header.")));
+        return caller.Clinic.Id == clinicId ? caller : new(null, NoClinic(clinicId));
+    }
+
+    public static IResult NoClinic(string clinicId) => Problems.NotFound($"There is no clinic '{clinicId}'.");
+
     public static IResult StaffMayNot() => Problems.Forbidden(
         "This is a staff key: it may read the send plan, outcomes, patients, statistics, treatments and the email preview, and cancel " +
         "a session; it may not register sessions, erase patients or change anything else. Use the clinic's integration key.");

@@ -22,7 +22,7 @@ public static class TreatmentsApi
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         if (!v.IsValid) return v.ToResult();
-        if (await clinics.FindAsync(clinicId, ct) is not { } clinic) return NoClinic(clinicId);
+        if (await clinics.FindAsync(clinicId, ct) is not { } clinic) return ApiAuthentication.NoClinic(clinicId);
         if (body.Value!.Validate(treatmentId, clinic, v) is not { } treatment) return v.ToResult();
 
         var (saved, created) = await treatments.SaveAsync(clinicId, treatment, ct);
@@ -31,39 +31,27 @@ public static class TreatmentsApi
     }
 
     /// <summary><c>GET /api/clinics/{clinicId}/treatments/{treatmentId}</c> (admin, or the clinic itself).</summary>
-    public static async Task<IResult> GetTreatment(HttpRequest request, string clinicId, string treatmentId, ApiAuthentication auth, ClinicDirectory clinics,
-        TreatmentCatalog treatments, CancellationToken ct)
+    public static async Task<IResult> GetTreatment(HttpRequest request, string clinicId, string treatmentId, ApiAuthentication auth, TreatmentCatalog treatments,
+        CancellationToken ct)
     {
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         v.RequireId("treatmentId", treatmentId);
         if (!v.IsValid) return v.ToResult();
-        if (await CallerMayReadAsync(request, clinicId, auth, clinics, ct) is { } refused) return refused;
+        if ((await auth.AdminOrClinicAsync(request, clinicId, ct, staffMay: true)).Refusal is { } refused) return refused;
         return await treatments.FindAsync(clinicId, treatmentId, ct) is { } treatment
             ? TypedResults.Ok(treatment)
             : Problems.NotFound($"The clinic has no treatment '{treatmentId}'.");
     }
 
     /// <summary><c>GET /api/clinics/{clinicId}/treatments</c> (admin, or the clinic itself).</summary>
-    public static async Task<IResult> ListTreatments(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics,
-        TreatmentCatalog treatments, CancellationToken ct)
+    public static async Task<IResult> ListTreatments(HttpRequest request, string clinicId, ApiAuthentication auth, TreatmentCatalog treatments,
+        CancellationToken ct)
     {
         var v = new Validation();
         v.RequireId("clinicId", clinicId);
         if (!v.IsValid) return v.ToResult();
-        if (await CallerMayReadAsync(request, clinicId, auth, clinics, ct) is { } refused) return refused;
+        if ((await auth.AdminOrClinicAsync(request, clinicId, ct, staffMay: true)).Refusal is { } refused) return refused;
         return TypedResults.Ok(new TreatmentList(await treatments.ListAsync(clinicId, ct)));
     }
-
-    /// <summary>Null when the admin, or the clinic itself, is calling; else the answer. Another clinic's id is a 404, as if it did not exist.</summary>
-    private static async Task<IResult?> CallerMayReadAsync(HttpRequest request, string clinicId, ApiAuthentication auth, ClinicDirectory clinics, CancellationToken ct)
-    {
-        if (auth.IsAdmin(request)) return await clinics.FindAsync(clinicId, ct) is null ? NoClinic(clinicId) : null;
-        var caller = await auth.ClinicAsync(request, ct, staffMay: true);
-        if (caller.Clinic is not { } clinic)
-            return caller.RefusedOr(Problems.Unauthorized($"This call needs a valid {ApiAuthentication.AdminKeyHeader} or {ApiAuthentication.ClinicKeyHeader} header."));
-        return clinic.Id == clinicId ? null : NoClinic(clinicId);
-    }
-
-    private static IResult NoClinic(string clinicId) => Problems.NotFound($"There is no clinic '{clinicId}'.");
 }

@@ -21,7 +21,7 @@ public sealed class StaffSignInAttackTests(Azurite azurite) : GatedServerTests(a
     private async Task<string> LinkTokenAsync()
     {
         var url = (await (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links")).Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
-        return url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..];
+        return ApiCalls.SignInTokenOf(url);
     }
 
     private async Task<HttpResponseMessage> RedeemAsync(string token) => await Host.Client.PostAsJsonAsync("/api/staff-sessions", new { signInLink = token });

@@ -79,7 +79,7 @@ public abstract class StaffSignInContractTests(Azurite azurite) : HostedApiTests
         var issued = await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links?minutes=5", integration);
         Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
         var url = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
-        var key = (await SessionAsync(url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..]))["sessionKey"]!.GetValue<string>();
+        var key = (await SessionAsync(ApiCalls.SignInTokenOf(url)))["sessionKey"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, await ReadClinicAsync(key));
 
         // Another clinic's key finds no such clinic; a staff session may neither mint nor end sessions.
@@ -101,7 +101,7 @@ public abstract class StaffSignInContractTests(Azurite azurite) : HostedApiTests
         var staffKey = (await (await Host.AdminSendAsync(HttpMethod.Post, "/api/clinics/c1/keys?scope=staff")).Content.ReadFromJsonAsync<JsonObject>())!;
         var minted = await Host.SendAsync(HttpMethod.Post, "/api/clinics/c1/sign-in-links?minutes=1440", leaked["apiKey"]!.GetValue<string>());
         var url = (await minted.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
-        var unused = url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + 9)..];
+        var unused = ApiCalls.SignInTokenOf(url);
         var session = (await SessionAsync(await IssueLinkTokenAsync()))["sessionKey"]!.GetValue<string>();
 
         Assert.Equal(HttpStatusCode.NoContent, (await Host.AdminSendAsync(HttpMethod.Delete, $"/api/clinics/c1/keys/{staffKey["id"]}")).StatusCode);

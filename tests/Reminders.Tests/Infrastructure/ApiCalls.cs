@@ -23,6 +23,9 @@ public static class ApiCalls
         return await host.Client.SendAsync(request);
     }
 
+    /// <summary>The token of a staff sign-in link: what follows <c>#sign-in=</c>, the part a browser keeps to itself.</summary>
+    public static string SignInTokenOf(string url) => url[(url.IndexOf("#sign-in=", StringComparison.Ordinal) + "#sign-in=".Length)..];
+
     /// <summary>Madrid clinic with the default windows unless <paramref name="settings"/> says otherwise; returns its API key.</summary>
     public static async Task<string> CreateClinicAsync(this IApiHost host, string clinicId, Dictionary<string, object?>? settings = null)
     {
